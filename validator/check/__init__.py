@@ -1,0 +1,1 @@
+"""Checking: rules over loaded documents, producing located diagnostics."""

@@ -1,0 +1,65 @@
+"""The rule registry: every rule id, its default severity, summary and explanation.
+
+Family modules register their rules with `@rule` when `validator.check.rules`
+imports them (an explicit list, no directory scanning). Ids that a loader or a
+multi-id check reports, without a function of their own, are `declare`d.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from validator.diagnostics import Finding, Severity
+
+RULE_ID = re.compile(r"^MA[0-6]\d\d$")
+Check = Callable[[Any], Iterator[Finding]]
+F = TypeVar("F", bound=Callable[..., Iterator[Finding]])
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    summary: str
+    severity: Severity
+    explanation: str
+    scope: str  # "file" (loader), "import", "config", "repository"
+    check: Check | None = None
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _add(new: Rule) -> None:
+    if not RULE_ID.match(new.id):
+        raise ValueError(f"rule id {new.id!r} is not MA + 3 digits")
+    if new.id in RULES:
+        raise ValueError(f"rule id {new.id} registered twice")
+    RULES[new.id] = new
+
+
+def rule(
+    rule_id: str, summary: str, severity: Severity = Severity.ERROR, scope: str = "import"
+) -> Callable[[F], F]:
+    """Register a check; its docstring is the explanation `modelarts-gitops rules` prints."""
+
+    def register(func: F) -> F:
+        doc = inspect.cleandoc(func.__doc__ or summary)
+        _add(Rule(rule_id, summary, severity, doc, scope, func))
+        return func
+
+    return register
+
+
+def declare(
+    rule_id: str, summary: str, explanation: str, severity: Severity = Severity.ERROR
+) -> None:
+    """Register an id reported by the loader or by a check that reports several ids."""
+    _add(Rule(rule_id, summary, severity, inspect.cleandoc(explanation), "file"))
+
+
+def checks(scope: str) -> list[Rule]:
+    return [r for r in RULES.values() if r.scope == scope and r.check is not None]

@@ -1,0 +1,129 @@
+"""JSON Schema validation behind one small interface, with findings a person can act on.
+
+`SchemaCheck` turns jsonschema errors into Findings: one per unknown key (with a
+"did you mean"), the best match for `oneOf`/`anyOf`, and nothing for keywords
+inside a subschema marked `x-rule` (that rule reports those with a better
+message). A compiled validator could serve the fast path behind the same
+`findings()` call; jsonschema stays the reference for messages.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from validator.diagnostics import DataPath, Finding, dotted, suggest
+from validator.schemas import load_schema
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "object": "a mapping",
+    "array": "a list",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    for name, python in (("number", (int, float)), ("string", str), ("list", list)):
+        if isinstance(value, python):
+            return f"a {name}"
+    return "a mapping" if isinstance(value, dict) else "null"
+
+
+class SchemaCheck:
+    """One compiled validator per schema; `rules` maps error kinds to rule ids."""
+
+    def __init__(self, schema: Mapping[str, Any], rules: Mapping[str, str]) -> None:
+        self.schema = schema
+        self.rules = rules
+        self.validator = Draft202012Validator(schema)
+
+    def findings(self, instance: Any) -> Iterator[Finding]:
+        for error in self.validator.iter_errors(instance):
+            yield from self._explain(error)
+
+    @staticmethod
+    def _owned_by_rule(error: ValidationError) -> bool:
+        """A keyword in a subschema marked `x-rule` is reported by that rule instead."""
+        return isinstance(error.schema, Mapping) and "x-rule" in error.schema
+
+    def _explain(self, error: ValidationError) -> Iterator[Finding]:
+        if self._owned_by_rule(error):
+            return
+        path: DataPath = tuple(error.absolute_path)
+        name = f"`{dotted(path)}`" if path else "the document"
+        keyword = error.validator
+        if keyword in ("oneOf", "anyOf"):
+            yield from self._alternatives(error, path, name)
+        elif keyword == "additionalProperties":
+            schema = error.schema if isinstance(error.schema, Mapping) else {}
+            known = schema.get("properties", {})
+            instance: Mapping[str, Any] = error.instance  # type: ignore[assignment]
+            for key in sorted(set(instance) - set(known)):
+                yield Finding(
+                    (*path, key),
+                    f"unknown key `{key}`",
+                    suggest(key, known),
+                    "key",
+                    rule=self.rules["unknown"],
+                )
+        elif keyword == "required":
+            missing = str(error.message).split("'")[1]
+            where = f" in `{dotted(path)}`" if path else ""
+            yield Finding(
+                path, f"missing required key `{missing}`{where}", rule=self.rules["required"]
+            )
+        elif keyword == "type":
+            expected = error.validator_value
+            wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in _as_list(expected))
+            message = f"{name} must be {wanted}, not {kind_of(error.instance)}"
+            yield Finding(path, message, rule=self.rules["type"])
+        elif keyword in ("enum", "const"):
+            allowed = _as_list(error.validator_value)
+            listed = ", ".join(f"`{a}`" for a in allowed)
+            message = f"{name} `{error.instance}` is not allowed; use one of {listed}"
+            hint = suggest(str(error.instance), allowed)
+            yield Finding(path, message, hint, rule=self.rules["enum"])
+        else:
+            yield Finding(path, f"{name}: {error.message}", rule=self.rules["constraint"])
+
+    def _alternatives(self, error: ValidationError, path: DataPath, name: str) -> Iterator[Finding]:
+        if error.context and all(e.validator == "type" for e in error.context):
+            kinds = [t for e in error.context for t in _as_list(e.validator_value)]
+            wanted = " or ".join(_TYPE_NAMES.get(k, k) for k in kinds)
+            message = f"{name} must be {wanted}, not {kind_of(error.instance)}"
+            yield Finding(path, message, rule=self.rules["type"])
+            return
+        best = best_match(error.context or [])
+        if best is None:
+            yield Finding(path, f"{name}: {error.message}", rule=self.rules["constraint"])
+        else:
+            yield from self._explain(best)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+STRUCTURE_RULES = {
+    "unknown": "MA101",
+    "required": "MA102",
+    "type": "MA103",
+    "enum": "MA104",
+    "constraint": "MA105",
+}
+
+
+@functools.cache
+def schema_check(name: str) -> SchemaCheck:
+    """The compiled check for a schema in `schemas/`, built once per process."""
+    return SchemaCheck(load_schema(name), STRUCTURE_RULES)

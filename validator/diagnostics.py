@@ -1,0 +1,94 @@
+"""The values that flow from checks to reporters."""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from validator.load.document import Document
+
+DataPath = tuple[str | int, ...]
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `max()` gives the most serious one."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.upper()]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """One located finding. Sorting gives file, line, column order."""
+
+    file: str
+    line: int
+    column: int
+    rule: str
+    severity: Severity
+    message: str
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule yields: a data path in the document it checks, not a line.
+
+    `at` picks what the locator points at: the value (default), the key
+    (unknown keys), or the parent mapping (missing keys).
+    `document` sends the finding to another document than the rule's subject
+    (a rule on an import that found a problem inside its config file).
+    `rule` is set only by checks that report several rule ids (the schema check).
+    """
+
+    path: DataPath
+    message: str
+    suggestion: str | None = None
+    at: str = "value"
+    document: Document | None = None
+    rule: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A finding with its position resolved; severity is applied later from the settings."""
+
+    file: str
+    line: int
+    column: int
+    rule: str
+    message: str
+    suggestion: str | None = None
+
+
+def count_by_severity(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
+    counts = {str(s): 0 for s in sorted(Severity, reverse=True)}
+    for d in diagnostics:
+        counts[str(d.severity)] += 1
+    return counts
+
+
+def suggest(word: str, choices: Iterable[object]) -> str | None:
+    """`did you mean ...?` for a near miss, or None."""
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+def dotted(path: DataPath) -> str:
+    """`source.image`, `docs[1].url`: a data path as a person writes it."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text

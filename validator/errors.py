@@ -1,0 +1,14 @@
+"""The one exception type for expected failures; the CLI prints it as `error: ...`."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A mistake in how the tool was called or configured, or an I/O failure to report.
+
+    `exit_code` 2 is a usage error; other failures (a registry that refuses) use 1.
+    """
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code

@@ -1,0 +1,84 @@
+"""A parsed file with a position for every key and value: what rules read and the locator maps."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from validator.diagnostics import DataPath
+
+_IGNORE = re.compile(r"#\s*modelarts-gitops:\s*ignore\[([A-Za-z0-9,\s]+)\]")
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """1-based line and column of a value, and of its key when it sits in a mapping."""
+
+    line: int
+    column: int
+    key_line: int | None = None
+    key_column: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One parsed YAML or JSON file (or a part of one, for an inline config).
+
+    `path` is how the file is shown in diagnostics. `raw` keeps the source text
+    of scalars that YAML read as something other than a string, so a message can
+    say "1.10 was read as the number 1.1".
+    """
+
+    path: str
+    data: Any
+    positions: Mapping[DataPath, Position]
+    raw: Mapping[DataPath, str] = field(default_factory=dict)
+    ignores: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    prefix: DataPath = ()
+
+    def at(self, prefix: DataPath) -> Document:
+        """The same file seen from a sub-tree (an inline config mapping)."""
+        data = self.data
+        for part in prefix:
+            data = data[part]
+        return Document(self.path, data, self.positions, self.raw, self.ignores, prefix)
+
+    def locate(self, path: DataPath, at: str = "value") -> tuple[int, int]:
+        """The position for a data path; the nearest recorded ancestor when absent."""
+        full = self.prefix + path
+        while full not in self.positions and full:
+            full = full[:-1]
+        pos = self.positions.get(full)
+        if pos is None:
+            return (1, 1)
+        if at == "key" and pos.key_line is not None and pos.key_column is not None:
+            return (pos.key_line, pos.key_column)
+        return (pos.line, pos.column)
+
+    def raw_text(self, path: DataPath) -> str | None:
+        return self.raw.get(self.prefix + path)
+
+    def ignored(self, line: int, rule: str) -> bool:
+        marks = self.ignores.get(line)
+        return marks is not None and any(rule.startswith(m) for m in marks)
+
+
+def inline_ignores(text: str) -> dict[int, frozenset[str]]:
+    """Lines carrying `# modelarts-gitops: ignore[MA305, MA2]` and the ids or prefixes they name."""
+    if "modelarts-gitops:" not in text:
+        return {}
+    found: dict[int, frozenset[str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _IGNORE.search(line)
+        if match:
+            found[number] = frozenset(p.strip().upper() for p in match[1].split(",") if p.strip())
+    return found
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1

@@ -1,0 +1,112 @@
+"""Load a model import file and the config.json it references, with every problem located.
+
+A config file shared by several imports is read once: the cache hands the same
+Document (and reports its problems once) to every import that names it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from validator.diagnostics import Located, suggest
+from validator.load.document import Document
+from validator.load.json_file import load_json
+from validator.load.yaml_file import load_yaml
+
+
+@dataclass(slots=True)
+class LoadedImport:
+    file: Path
+    document: Document | None
+    config: Document | None = None
+    config_file: Path | None = None  # None when the config is inline
+    problems: list[Located] = field(default_factory=list)
+
+
+ConfigCache = dict[Path, tuple[Document | None, list[Located]]]
+
+
+def display(path: Path) -> str:
+    """How a file is named in diagnostics: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def load_import(file: Path, root: Path, max_size: int, cache: ConfigCache) -> LoadedImport:
+    name = display(file)
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        return LoadedImport(file, None, problems=[Located(name, 1, 1, "MA001", _os_reason(error))])
+    document, problems = load_yaml(raw, name, max_size)
+    loaded = LoadedImport(file, document, problems=problems)
+    if document is None or not isinstance(document.data, dict):
+        return loaded
+    value = document.data.get("config")
+    if isinstance(value, dict):
+        loaded.config = document.at(("config",))
+    elif isinstance(value, str) and value:
+        _load_config_file(loaded, document, value, root, max_size, cache)
+    return loaded
+
+
+def _os_reason(error: OSError) -> str:
+    return f"cannot read the file: {error.strerror or error}"
+
+
+def _load_config_file(
+    loaded: LoadedImport,
+    document: Document,
+    value: str,
+    root: Path,
+    max_size: int,
+    cache: ConfigCache,
+) -> None:
+    def problem(rule: str, message: str, hint: str | None = None) -> None:
+        line, column = document.locate(("config",))
+        loaded.problems.append(Located(document.path, line, column, rule, message, hint))
+
+    if Path(value).is_absolute() or value.startswith("~"):
+        problem("MA402", f"config path `{value}` is absolute; write it relative to this file")
+        return
+    target = loaded.file.parent / value
+    root = root.resolve()
+    lexical = Path(os.path.normpath(target.absolute()))
+    if not lexical.is_relative_to(root):
+        problem("MA402", f"config path `{value}` leads outside the repository")
+        return
+    resolved = target.resolve()
+    if not resolved.is_relative_to(root):
+        problem("MA402", f"config path `{value}` is a symlink that leads outside the repository")
+        return
+    if not resolved.exists():
+        siblings = [p.name for p in target.parent.glob("*.json")] if target.parent.is_dir() else []
+        problem("MA401", f"config file `{value}` does not exist", suggest(target.name, siblings))
+        return
+    if not resolved.is_file():
+        problem("MA403", f"config path `{value}` is not a regular file")
+        return
+    loaded.config_file = resolved
+    if resolved not in cache:
+        cache[resolved] = _read_json(resolved, max_size)
+        loaded.problems.extend(cache[resolved][1])
+    loaded.config = cache[resolved][0]
+
+
+def _read_json(path: Path, max_size: int) -> tuple[Document | None, list[Located]]:
+    name = display(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Located(name, 1, 1, "MA404", _os_reason(error))]
+    return load_json(raw, name, max_size)
+
+
+def as_mapping(document: Document | None) -> dict[str, Any]:
+    data = document.data if document is not None else None
+    return data if isinstance(data, dict) else {}

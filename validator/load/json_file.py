@@ -1,0 +1,123 @@
+"""Read a config.json with a position for every key and value.
+
+The stdlib decoder (C) decides validity and builds the values; a small scanner
+over the already-valid text then records where each key and value starts and
+finds duplicate keys, which `json.loads` silently collapses.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from typing import Any
+
+from validator.diagnostics import DataPath, Located
+from validator.load.document import Document, Position, line_column
+from validator.load.encoding import decode
+
+_TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*")|([{}\[\]:,])|([^\s{}\[\]:,"]+))', re.DOTALL)
+
+
+_JSON_KINDS = {"list": "an array", "str": "a string", "NoneType": "null"}
+
+
+def _first_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Like the YAML loader: a duplicate is reported and the first value is kept.
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        out.setdefault(key, value)
+    return out
+
+
+class _Scanner:
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+        self.index = 0
+        self.lines = [0, *(m.end() for m in re.finditer("\n", text))]
+        self.positions: dict[DataPath, Position] = {}
+        self.duplicates: list[Located] = []
+
+    def _where(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.lines, offset)
+        return line, offset - self.lines[line - 1] + 1
+
+    def _next(self) -> tuple[str, int]:
+        match = _TOKEN.match(self.text, self.index)
+        assert match is not None  # the text is valid JSON: json.loads said so
+        self.index = match.end()
+        return match[0].lstrip(), match.start(match.lastindex or 0)
+
+    def value(self, path: DataPath, token: str, offset: int) -> None:
+        if token == "{":
+            self._object(path)
+        elif token == "[":
+            self._array(path)
+
+    def _object(self, path: DataPath) -> None:
+        seen: dict[str, int] = {}
+        token, offset = self._next()
+        while token != "}":
+            key = json.loads(token)
+            key_line, key_column = self._where(offset)
+            self._next()  # ":"
+            token, offset = self._next()
+            line, column = self._where(offset)
+            if key in seen:
+                self.duplicates.append(
+                    Located(
+                        self.path,
+                        key_line,
+                        key_column,
+                        "MA405",
+                        f"duplicate key `{key}` (first at line {seen[key]}); "
+                        "JSON readers keep only one of them",
+                        "remove one of the two",
+                    )
+                )
+            else:
+                seen[key] = key_line
+                self.positions[(*path, key)] = Position(line, column, key_line, key_column)
+            self.value((*path, key), token, offset)
+            token, offset = self._next()  # "," or "}"
+            if token == ",":
+                token, offset = self._next()
+
+    def _array(self, path: DataPath) -> None:
+        token, offset = self._next()
+        index = 0
+        while token != "]":
+            self.positions[(*path, index)] = Position(*self._where(offset))
+            self.value((*path, index), token, offset)
+            index += 1
+            token, offset = self._next()
+            if token == ",":
+                token, offset = self._next()
+
+
+def load_json(raw: bytes, path: str, max_size: int) -> tuple[Document | None, list[Located]]:
+    """Parse one JSON file. A None document means it could not be read at all."""
+    text = decode(raw, path, max_size)
+    if isinstance(text, Located):
+        return None, [text]
+    try:
+        data: Any = json.loads(text, object_pairs_hook=_first_wins)
+    except json.JSONDecodeError as error:
+        line, column = line_column(error.doc, error.pos)
+        return None, [Located(path, line, column, "MA404", f"not valid JSON: {error.msg}")]
+    except (ValueError, RecursionError) as error:
+        return None, [Located(path, 1, 1, "MA404", f"JSON could not be read: {error}")]
+    scanner = _Scanner(text, path)
+    token, offset = scanner._next()
+    scanner.positions[()] = Position(*scanner._where(offset))
+    if not isinstance(data, dict):
+        line, column = scanner._where(offset)
+        kind = _JSON_KINDS.get(type(data).__name__, "a single value")
+        message = f"the top level is {kind}; config.json is a JSON object"
+        return None, [Located(path, line, column, "MA404", message)]
+    try:
+        scanner.value((), token, offset)
+    except RecursionError:
+        return None, [Located(path, 1, 1, "MA404", "JSON nested too deeply")]
+    return Document(path, data, scanner.positions), scanner.duplicates

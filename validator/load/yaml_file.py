@@ -1,0 +1,187 @@
+"""Read a model import file: hardened, located, parsed once in C.
+
+libyaml composes the node tree (every node carries its mark); one pass over
+that tree builds plain data and the position index, and rejects what a model
+import never needs: aliases (so an alias bomb never expands), merge keys,
+foreign tags, duplicate keys, deep nesting. Every failure becomes a located
+MA0xx finding; nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from validator.diagnostics import DataPath, Located
+from validator.load.document import Document, Position, inline_ignores, line_column
+from validator.load.encoding import decode
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 64
+MAX_INT_DIGITS = 40
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
+_TEXT_TAGS = {_STR, "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+}
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+_constructor = yaml.SafeLoader("")
+
+
+class _Abort(Exception):
+    def __init__(self, line: int, column: int, rule: str, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.located = (line, column, rule, message, hint)
+
+
+def _short(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.positions: dict[DataPath, Position] = {}
+        self.raw: dict[DataPath, str] = {}
+        self.problems: list[Located] = []
+        self.seen: set[int] = set()
+
+    def report(self, node: Node, rule: str, message: str, hint: str | None = None) -> None:
+        line, column = _mark(node)
+        self.problems.append(Located(self.path, line, column, rule, message, hint))
+
+    def build(self, node: Node, path: DataPath, depth: int, used_at: Node | None = None) -> Any:
+        """`used_at` is where the node is referenced from: an alias has no mark of its own."""
+        if depth > MAX_DEPTH:
+            raise _Abort(*_mark(node), "MA010", f"nesting deeper than {MAX_DEPTH} levels")
+        if id(node) in self.seen:
+            raise _Abort(
+                *_mark(used_at or node),
+                "MA007",
+                "anchors and aliases are not allowed in a model import",
+                "write the value out; an alias can expand into a huge document",
+            )
+        self.seen.add(id(node))
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            self._check_tag(node, _SEQ)
+            return [self._item(node, item, (*path, i), depth) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        return self._scalar(node, path)
+
+    def _item(self, parent: SequenceNode, node: Node, path: DataPath, depth: int) -> Any:
+        self.positions[path] = Position(*_mark(node))
+        return self.build(node, path, depth + 1, used_at=parent)
+
+    def _mapping(self, node: MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
+        self._check_tag(node, _MAP)
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                raise _Abort(*_mark(key_node), "MA007", "merge keys (<<) are not allowed")
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in _TEXT_TAGS | _PLAIN_TAGS:
+                raise _Abort(*_mark(key_node), "MA006", "mapping keys must be plain text")
+            key = str(key_node.value)
+            if key in first_line:
+                self.report(
+                    key_node,
+                    "MA002",
+                    f"duplicate key `{key}` (first at line {first_line[key]}); "
+                    "YAML loaders silently keep only one of them",
+                    "remove one of the two",
+                )
+                continue
+            key_line, key_column = _mark(key_node)
+            first_line[key] = key_line
+            line, column = _mark(value_node)
+            child = (*path, key)
+            self.positions[child] = Position(line, column, key_line, key_column)
+            out[key] = self.build(value_node, child, depth + 1, used_at=key_node)
+        return out
+
+    def _check_tag(self, node: Node, expected: str) -> None:
+        if node.tag != expected:
+            raise _Abort(*_mark(node), "MA006", f"tag `{_short(node.tag)}` is not allowed")
+
+    def _scalar(self, node: ScalarNode, path: DataPath) -> Any:
+        tag = node.tag
+        if tag in _TEXT_TAGS:
+            return node.value
+        if tag not in _PLAIN_TAGS:
+            raise _Abort(
+                *_mark(node), "MA006", f"tag `{_short(tag)}` is not allowed", "remove the tag"
+            )
+        self.raw[path] = node.value
+        if tag.endswith(":bool") and node.value.lower() in _YAML11_BOOLS:
+            self.report(
+                node,
+                "MA011",
+                f"`{node.value}` is a boolean in YAML 1.1 and a string in YAML 1.2",
+                'write true or false, or quote it: "' + node.value + '"',
+            )
+            return node.value
+        if tag.endswith(":int") and len(node.value) > MAX_INT_DIGITS:
+            raise _Abort(*_mark(node), "MA012", f"number with {len(node.value)} digits is too long")
+        return _constructor.construct_object(node)
+
+
+def load_yaml(raw: bytes, path: str, max_size: int) -> tuple[Document | None, list[Located]]:
+    """Parse one file. A None document means the file could not be read at all."""
+
+    def fail(
+        line: int, column: int, rule: str, msg: str, hint: str | None = None
+    ) -> tuple[None, list[Located]]:
+        return None, [Located(path, line, column, rule, msg, hint)]
+
+    text = decode(raw, path, max_size)
+    if isinstance(text, Located):
+        return None, [text]
+    try:
+        node = yaml.compose(raw, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if error.problem == "but found another document":
+            return fail(
+                line, column, "MA004", "a model import file holds one YAML document; found a second"
+            )
+        problem = error.problem or error.context or "invalid YAML"
+        if "nesting depth" in problem:
+            return fail(line, column, "MA010", f"YAML {problem}")
+        context = f" ({error.context})" if error.context and error.problem else ""
+        return fail(line, column, "MA001", f"YAML syntax error: {problem}{context}")
+    except yaml.reader.ReaderError as error:
+        prefix = raw[: error.position].decode("utf-8", "replace")
+        line, column = line_column(prefix, len(prefix))
+        return fail(line, column, "MA001", f"YAML syntax error: {error.reason}")
+    except (yaml.YAMLError, RecursionError, MemoryError, ValueError) as error:
+        return fail(1, 1, "MA001", f"YAML could not be read: {error}")
+    if node is None:
+        return fail(1, 1, "MA005", "file is empty; a model import is a mapping of fields")
+    if not isinstance(node, MappingNode):
+        kind = "a list" if isinstance(node, SequenceNode) else "a single value"
+        return fail(*_mark(node), "MA003", f"the top level is {kind}; a model import is a mapping")
+    builder = _Builder(path)
+    builder.positions[()] = Position(*_mark(node))
+    try:
+        data = builder.build(node, (), 0)
+    except _Abort as abort:
+        return fail(*abort.located)
+    except (ValueError, RecursionError, yaml.YAMLError) as error:
+        return fail(1, 1, "MA001", f"YAML value could not be read: {error}")
+    document = Document(path, data, builder.positions, builder.raw, inline_ignores(text))
+    return document, builder.problems

@@ -1,0 +1,1 @@
+"""Model registries: the `Registry` protocol and its backends (local SQLite, ModelArts HTTP)."""

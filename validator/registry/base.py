@@ -1,0 +1,107 @@
+"""What every registry backend offers, and the values that cross that boundary."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class Status(enum.StrEnum):
+    """ModelArts model statuses (ListModels `model_status`)."""
+
+    PUBLISHING = "publishing"
+    PUBLISHED = "published"
+    FAILED = "failed"
+    BUILDING = "building"
+    BUILDING_FAILED = "building_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    """The content of one model import, as the ModelArts create API takes it.
+
+    Only documented CreateModel fields. `initial_config` is the config.json
+    serialised canonically (sorted keys, no spaces) so equal configs compare equal.
+    """
+
+    name: str
+    version: str
+    source_location: str
+    source_copy: bool = True
+    model_type: str = "Image"
+    install_type: tuple[str, ...] = ("real-time", "batch")
+    description: str | None = None
+    model_docs: tuple[tuple[str, str], ...] = ()  # (doc_name, doc_url)
+    model_algorithm: str | None = None
+    initial_config: str | None = None
+    workspace_id: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.name, self.version)
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a created model came from; the local registry stores it, ModelArts cannot."""
+
+    commit: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryModel:
+    """One model version as a registry holds it."""
+
+    model_id: str
+    spec: ModelSpec
+    status: Status
+    created_at: float = 0.0  # seconds since the epoch
+    in_use: bool = False  # backs a service: cannot be deleted (ModelArts.3009)
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+class RegistryError(Exception):
+    """A registry refused or failed a request. The message is one clear line, no secrets."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class ModelInUse(RegistryError):
+    """Delete refused: the model backs a service (ModelArts.3009)."""
+
+
+class AlreadyExists(RegistryError):
+    """Create refused: (name, version) exists (ModelArts.3002)."""
+
+
+class PublishFailed(RegistryError):
+    """The model reached `failed` / `building_failed`, or did not publish in time."""
+
+
+class Registry(Protocol):
+    """A model registry. Models are immutable per (name, version): create and delete only."""
+
+    def list(self, names: Iterable[str] | None = None) -> list[RegistryModel]:
+        """Every model version, or those whose name is in `names`."""
+        ...
+
+    def get(self, model_id: str) -> RegistryModel | None: ...
+
+    def create(self, spec: ModelSpec, provenance: Provenance | None = None) -> str:
+        """Start an import; returns the model id. Raises AlreadyExists."""
+        ...
+
+    def delete(self, model_id: str) -> None:
+        """Raises ModelInUse when a service uses it; deleting a missing id is not an error."""
+        ...
+
+    def wait_until_published(self, model_id: str, timeout: float) -> RegistryModel:
+        """Poll until `published`; raises PublishFailed on failure or timeout."""
+        ...
+
+    def close(self) -> None: ...

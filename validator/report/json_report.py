@@ -1,0 +1,29 @@
+"""One JSON object: `{"diagnostics": [...], "summary": {...}}`. The shape is stable."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TextIO
+
+from validator.diagnostics import Diagnostic, count_by_severity
+
+
+def report(diagnostics: Sequence[Diagnostic], files: int, out: TextIO) -> None:
+    document = {
+        "diagnostics": [
+            {
+                "file": d.file,
+                "line": d.line,
+                "column": d.column,
+                "rule": d.rule,
+                "severity": str(d.severity),
+                "message": d.message,
+                "suggestion": d.suggestion,
+            }
+            for d in diagnostics
+        ],
+        "summary": {"files": files, **count_by_severity(diagnostics)},
+    }
+    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write("\n")

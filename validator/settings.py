@@ -1,0 +1,169 @@
+"""One frozen Settings, built once: flags > environment > config file > defaults.
+
+The config file is `.modelarts-gitops.yaml` at the repository root, or the
+`[tool.modelarts-gitops]` table of `pyproject.toml`; it is checked against
+`schemas/tool-config.schema.json` and its mistakes are reported with locations.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from validator.diagnostics import Located, Severity
+from validator.errors import UserError
+from validator.load.document import Document, Position
+
+CONFIG_NAMES = (".modelarts-gitops.yaml", ".modelarts-gitops.yml")
+TOOL_TABLE = "modelarts-gitops"
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePolicy:
+    registries: tuple[str, ...] = ()
+    region: str | None = None
+    organizations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    root: Path = Path()
+    models_dir: str = "models"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    strict: bool = False
+    max_file_size: int = 1 << 20
+    images: ImagePolicy = ImagePolicy()
+    config_file: str | None = None
+
+    def enabled(self, rule: str) -> bool:
+        if self.select and not any(rule.startswith(s) for s in self.select):
+            return False
+        return not any(rule.startswith(i) for i in self.ignore)
+
+    def severity_of(self, rule: str, default: Severity) -> Severity:
+        """The override with the longest matching prefix (MA305 beats MA3), else the default."""
+        matches = [p for p in self.severity if rule.startswith(p)]
+        return self.severity[max(matches, key=len)] if matches else default
+
+
+class ConfigError(UserError):
+    """The configuration file is invalid; `problems` are located in it."""
+
+    def __init__(self, problems: list[Located]) -> None:
+        super().__init__(f"invalid configuration in {problems[0].file}")
+        self.problems = problems
+
+
+def find_root(start: Path) -> Path:
+    """The enclosing git work tree, or `start` itself when there is none."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def load_settings(
+    root: Path, env: Mapping[str, str], flags: Mapping[str, Any] | None = None
+) -> Settings:
+    values, source = _read_file(root, env)
+    settings = _from_mapping(root, values, source)
+    if env.get("MODELARTS_REGION"):
+        settings = replace(
+            settings, images=replace(settings.images, region=env["MODELARTS_REGION"])
+        )
+    overrides = {k: v for k, v in (flags or {}).items() if v not in (None, (), False)}
+    return replace(settings, **overrides)
+
+
+def _read_file(root: Path, env: Mapping[str, str]) -> tuple[Document | None, str | None]:
+    named = env.get("MODELARTS_GITOPS_CONFIG")
+    candidates = [Path(named)] if named else [root / n for n in CONFIG_NAMES]
+    for path in candidates:
+        if path.is_file():
+            return _yaml_config(path), str(path)
+        if named:
+            raise UserError(f"MODELARTS_GITOPS_CONFIG names {named}, which is not a file")
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        return _toml_config(pyproject), str(pyproject)
+    return None, None
+
+
+def _yaml_config(path: Path) -> Document:
+    from validator.load.yaml_file import load_yaml
+
+    document, problems = load_yaml(path.read_bytes(), str(path), 1 << 20)
+    if document is None or problems:
+        raise ConfigError(problems)
+    return document
+
+
+def _toml_config(path: Path) -> Document | None:
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+), column (\d+)", str(error))
+        line, column = (int(match[1]), int(match[2])) if match else (1, 1)
+        raise ConfigError([Located(str(path), line, column, "config", str(error))]) from None
+    table = data.get("tool", {}).get(TOOL_TABLE)
+    if table is None:
+        return None
+    return Document(str(path), table, _toml_positions(text, table))
+
+
+def _toml_positions(text: str, table: Mapping[str, Any]) -> dict[tuple[str | int, ...], Position]:
+    """Where each key of the tool table is written: enough to locate a config mistake."""
+    positions: dict[tuple[str | int, ...], Position] = {}
+    section: tuple[str, ...] | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"\s*\[\s*tool\.(?:\"?modelarts-gitops\"?)((?:\.[\w-]+)*)\s*\]", line)
+        if header:
+            section = tuple(p for p in header[1].split(".") if p)
+            positions.setdefault(section, Position(number, 1))
+            continue
+        if line.lstrip().startswith("["):
+            section = None
+        key = re.match(r"(\s*)([\w-]+)\s*=", line)
+        if section is not None and key:
+            column = len(key[1]) + 1
+            positions[(*section, key[2])] = Position(number, column, number, column)
+    return positions
+
+
+def _from_mapping(root: Path, document: Document | None, source: str | None) -> Settings:
+    if document is None:
+        return Settings(root=root)
+    from validator.check.schema import schema_check
+
+    problems = []
+    for finding in schema_check("settings").findings(document.data):
+        line, column = document.locate(finding.path, finding.at)
+        hint = finding.suggestion
+        problems.append(Located(document.path, line, column, "config", finding.message, hint))
+    if problems:
+        raise ConfigError(problems)
+    data = document.data
+    images = data.get("images", {})
+    return Settings(
+        root=root,
+        models_dir=data.get("models_dir", "models"),
+        select=tuple(data.get("select", ())),
+        ignore=tuple(data.get("ignore", ())),
+        severity={k: Severity.parse(v) for k, v in data.get("severity", {}).items()},
+        strict=data.get("strict", False),
+        max_file_size=data.get("max_file_size", 1 << 20),
+        images=ImagePolicy(
+            registries=tuple(images.get("registries", ())),
+            region=images.get("region"),
+            organizations=tuple(images.get("organizations", ())),
+        ),
+        config_file=source,
+    )
