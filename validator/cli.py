@@ -124,10 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command(**arguments)
     except UserError as error:
         for problem in getattr(error, "problems", ()):
-            print(
-                f"{problem.file}:{problem.line}:{problem.column}: {problem.message}",
-                file=sys.stderr,
-            )
+            where = f"{problem.file}:{problem.line}:{problem.column}"
+            print(f"{where}: {problem.message}", file=sys.stderr)
+            if problem.suggestion:
+                print(f"    hint: {problem.suggestion}", file=sys.stderr)
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:

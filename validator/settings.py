@@ -16,7 +16,7 @@ from typing import Any
 
 from validator.diagnostics import Located, Severity
 from validator.errors import UserError
-from validator.load.document import Document, Position
+from validator.load.document import Document, Position, display
 
 CONFIG_NAMES = (".modelarts-gitops.yaml", ".modelarts-gitops.yml")
 TOOL_TABLE = "modelarts-gitops"
@@ -99,7 +99,7 @@ def _read_file(root: Path, env: Mapping[str, str]) -> tuple[Document | None, str
 def _yaml_config(path: Path) -> Document:
     from validator.load.yaml_file import load_yaml
 
-    document, problems = load_yaml(path.read_bytes(), str(path), 1 << 20)
+    document, problems = load_yaml(path.read_bytes(), display(path), 1 << 20)
     if document is None or problems:
         raise ConfigError(problems)
     return document
@@ -112,11 +112,11 @@ def _toml_config(path: Path) -> Document | None:
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+), column (\d+)", str(error))
         line, column = (int(match[1]), int(match[2])) if match else (1, 1)
-        raise ConfigError([Located(str(path), line, column, "config", str(error))]) from None
+        raise ConfigError([Located(display(path), line, column, "config", str(error))]) from None
     table = data.get("tool", {}).get(TOOL_TABLE)
     if table is None:
         return None
-    return Document(str(path), table, _toml_positions(text, table))
+    return Document(display(path), table, _toml_positions(text, table))
 
 
 def _toml_positions(text: str, table: Mapping[str, Any]) -> dict[tuple[str | int, ...], Position]:

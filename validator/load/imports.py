@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from validator.diagnostics import Located, suggest
-from validator.load.document import Document
+from validator.load.document import Document, display
 from validator.load.json_file import load_json
 from validator.load.yaml_file import load_yaml
 
@@ -27,14 +27,6 @@ class LoadedImport:
 
 
 ConfigCache = dict[Path, tuple[Document | None, list[Located]]]
-
-
-def display(path: Path) -> str:
-    """How a file is named in diagnostics: relative to the working directory when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def load_import(file: Path, root: Path, max_size: int, cache: ConfigCache) -> LoadedImport:

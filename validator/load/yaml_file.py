@@ -32,8 +32,15 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:bool",
 }
+_KEY_TAGS = _TEXT_TAGS | _PLAIN_TAGS
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _constructor = yaml.SafeLoader("")
+_CONSTRUCT = {  # the constructor's own methods, called directly: construct_object is slower
+    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
+    "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
+    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
+}
 
 
 class _Abort(Exception):
@@ -74,17 +81,18 @@ class _Builder:
                 "write the value out; an alias can expand into a huge document",
             )
         self.seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            return node.value if node.tag == _STR else self._scalar(node, path)
         if isinstance(node, MappingNode):
             return self._mapping(node, path, depth)
-        if isinstance(node, SequenceNode):
-            self._check_tag(node, _SEQ)
-            return [self._item(node, item, (*path, i), depth) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        return self._scalar(node, path)
-
-    def _item(self, parent: SequenceNode, node: Node, path: DataPath, depth: int) -> Any:
-        self.positions[path] = Position(*_mark(node))
-        return self.build(node, path, depth + 1, used_at=parent)
+        self._check_tag(node, _SEQ)
+        items = []
+        for index, item in enumerate(node.value):
+            mark = item.start_mark
+            child = (*path, index)
+            self.positions[child] = Position(mark.line + 1, mark.column + 1)
+            items.append(self.build(item, child, depth + 1, used_at=node))
+        return items
 
     def _mapping(self, node: MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
         self._check_tag(node, _MAP)
@@ -93,7 +101,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 raise _Abort(*_mark(key_node), "MA007", "merge keys (<<) are not allowed")
-            if not isinstance(key_node, ScalarNode) or key_node.tag not in _TEXT_TAGS | _PLAIN_TAGS:
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in _KEY_TAGS:
                 raise _Abort(*_mark(key_node), "MA006", "mapping keys must be plain text")
             key = str(key_node.value)
             if key in first_line:
@@ -105,11 +113,12 @@ class _Builder:
                     "remove one of the two",
                 )
                 continue
-            key_line, key_column = _mark(key_node)
-            first_line[key] = key_line
-            line, column = _mark(value_node)
+            key_mark, value_mark = key_node.start_mark, value_node.start_mark
+            first_line[key] = key_mark.line + 1
             child = (*path, key)
-            self.positions[child] = Position(line, column, key_line, key_column)
+            self.positions[child] = Position(
+                value_mark.line + 1, value_mark.column + 1, key_mark.line + 1, key_mark.column + 1
+            )
             out[key] = self.build(value_node, child, depth + 1, used_at=key_node)
         return out
 
@@ -136,7 +145,7 @@ class _Builder:
             return node.value
         if tag.endswith(":int") and len(node.value) > MAX_INT_DIGITS:
             raise _Abort(*_mark(node), "MA012", f"number with {len(node.value)} digits is too long")
-        return _constructor.construct_object(node)
+        return _CONSTRUCT[tag](node)
 
 
 def load_yaml(raw: bytes, path: str, max_size: int) -> tuple[Document | None, list[Located]]:

@@ -6,9 +6,10 @@ them is refused when the import is submitted, so it is an error here.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
-from pathlib import PurePath
+from pathlib import Path
 from typing import Any
 
 from validator.check.registry import rule
@@ -203,22 +204,24 @@ def path_agrees(spec: Spec) -> Iterator[Finding]:
     """
     By convention an import lives in `models/<name>/<version>.yaml`, so a
     reviewer can see which model a change touches from the file list alone.
-    A file whose folder or name disagrees with its content is misleading.
+    A file in the models folder whose folder or file name disagrees with its
+    content is misleading. Files outside the models folder are not checked.
     """
     name, version = spec.data.get("name"), spec.data.get("version")
-    if not isinstance(name, str) or not isinstance(version, str):
+    if not isinstance(name, str) or not isinstance(version, str) or version_problem(version):
+        return  # MA201/MA202 report a malformed name or version
+    models = spec.settings.root / spec.settings.models_dir  # the root is already resolved
+    file = Path(os.path.abspath(spec.file))
+    if not file.is_relative_to(models):
         return
-    path = PurePath(spec.document.path)
-    expected = f"{name}/{version}{path.suffix}"
-    if path.parent.name != name:
+    expected = f"{spec.settings.models_dir}/{name}/{version}{file.suffix}"
+    if file.parent.name != name or file.parent.parent != models:
         yield Finding(
-            ("name",),
-            f"name `{name}` does not match the folder `{path.parent.name}`",
+            ("name",), f"name `{name}` does not match the folder `{file.parent.name}`",
             f"move the file to {expected}",
         )
-    elif path.stem != version:
+    elif file.stem != version:
         yield Finding(
-            ("version",),
-            f"version `{version}` does not match the file name `{path.name}`",
+            ("version",), f"version `{version}` does not match the file name `{file.name}`",
             f"rename it to {expected}",
         )

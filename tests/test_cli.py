@@ -1,0 +1,140 @@
+"""The command line as a user meets it: exit codes, output shapes, configuration, usage errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GOOD_IMPORT, ROOT, Run, write
+from validator.check.registry import RULES
+
+
+def test_examples_validate_clean(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = run("validate")
+    assert result.code == 0
+    assert result.out.strip().endswith("no problems")
+
+
+def test_text_output_is_path_line_column_rule(run: Run, repo: Path) -> None:
+    write(repo, "models/demo-model/1.0.0.yaml", GOOD_IMPORT.replace('"1.0.0"', "1.0"))
+    result = run("validate")
+    assert result.code == 1
+    first = result.out.splitlines()[0]
+    assert first.startswith("models/demo-model/1.0.0.yaml:2:10: MA202 error version 1.0 ")
+    assert 'hint: version: "1.0.0"' in result.out
+
+
+def test_json_output_shape_is_stable(run: Run, repo: Path) -> None:
+    write(repo, "models/demo-model/1.0.0.yaml", GOOD_IMPORT.replace("description:", "descripton:"))
+    result = run("validate", "--format", "json")
+    report = json.loads(result.out)
+    assert set(report) == {"diagnostics", "summary"}
+    assert report["diagnostics"] == [
+        {
+            "file": "models/demo-model/1.0.0.yaml",
+            "line": 3,
+            "column": 1,
+            "rule": "MA101",
+            "severity": "error",
+            "message": "unknown key `descripton`",
+            "suggestion": "did you mean `description`?",
+        }
+    ]
+    assert report["summary"] == {"files": 1, "error": 1, "warning": 0, "info": 0}
+
+
+def test_warnings_fail_only_with_strict(run: Run, repo: Path) -> None:
+    write(
+        repo,
+        "models/demo-model/1.0.0.yaml",
+        GOOD_IMPORT.replace("[real-time]", "[real-time, edge]"),
+    )
+    assert run("validate").code == 0
+    assert run("validate", "--strict").code == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate", "--no-such-flag"),
+        ("validate", "--select", "XY1"),
+        ("validate", "no/such/path.yaml"),
+        ("validate", "--format", "yaml"),
+        ("frobnicate",),
+    ],
+)
+def test_usage_errors_exit_2(run: Run, repo: Path, args: tuple[str, ...]) -> None:
+    write(repo, "models/demo-model/1.0.0.yaml", GOOD_IMPORT)
+    result = run(*args)
+    assert result.code == 2
+    assert result.err.strip()
+
+
+def test_missing_path_is_one_line_error(run: Run, repo: Path) -> None:
+    result = run("validate", "nowhere.yaml")
+    assert result.err == "error: nowhere.yaml: no such file or folder\n"
+
+
+def test_select_and_ignore_by_family_prefix(run: Run, repo: Path) -> None:
+    bad = GOOD_IMPORT.replace('"1.0.0"', '"01.0.0"').replace("description:", "descripton:")
+    write(repo, "models/demo-model/1.0.0.yaml", bad)
+    rules = lambda *args: {d["rule"] for d in json.loads(run(*args).out)["diagnostics"]}  # noqa: E731
+    assert rules("validate", "--format", "json") == {"MA101", "MA202"}
+    assert rules("validate", "--format", "json", "--select", "MA2") == {"MA202"}
+    assert rules("validate", "--format", "json", "--ignore", "MA1,MA202") == set()
+
+
+def test_config_file_mistakes_are_located_and_exit_2(run: Run, repo: Path) -> None:
+    write(repo, "models/demo-model/1.0.0.yaml", GOOD_IMPORT)
+    write(repo, ".modelarts-gitops.yaml", "ignore: [MA306]\nimagse:\n  region: eu-de\n")
+    result = run("validate")
+    assert result.code == 2
+    assert ".modelarts-gitops.yaml:2:1: unknown key `imagse`" in result.err
+    assert "did you mean `images`?" in result.err
+
+
+def test_pyproject_table_is_read_and_checked(run: Run, repo: Path) -> None:
+    write(
+        repo,
+        "models/demo-model/1.0.0.yaml",
+        GOOD_IMPORT.replace("[real-time]", "[real-time, edge]"),
+    )
+    write(repo, "pyproject.toml", "[tool.modelarts-gitops]\nstrict = true\n")
+    assert run("validate").code == 1
+    write(
+        repo, "pyproject.toml", '[project]\nname = "x"\n\n[tool.modelarts-gitops]\nstrict = "yes"\n'
+    )
+    result = run("validate")
+    assert result.code == 2
+    assert "pyproject.toml:5:1: `strict` must be true or false" in result.err
+
+
+def test_rules_lists_every_rule_with_its_explanation(run: Run) -> None:
+    result = run("rules")
+    assert result.code == 0
+    for rule in RULES.values():
+        assert f"{rule.id}  {rule.severity!s:<7}  {rule.summary}" in result.out
+        assert rule.explanation.splitlines()[0] in result.out
+
+
+@pytest.mark.parametrize("name", ["import", "settings"])
+def test_schema_prints_a_draft_2020_12_schema(run: Run, name: str) -> None:
+    result = run("schema", name)
+    assert json.loads(result.out)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_python_dash_m_works_from_another_directory(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "validator", "validate", str(ROOT / "models")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 files checked: no problems" in result.stdout
