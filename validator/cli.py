@@ -42,6 +42,15 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=_formats(), default=None, help="output format")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
     validate.add_argument(
+        "--base",
+        metavar="REF",
+        help="compare with this git ref (default in a "
+        "pull request: its base branch) for the repository-wide rules",
+    )
+    validate.add_argument(
+        "--changed-only", action="store_true", help="report only on files changed since --base"
+    )
+    validate.add_argument(
         "--select",
         type=_rule_list,
         action="extend",
@@ -75,9 +84,16 @@ def _formats() -> tuple[str, ...]:
 
 
 def cmd_validate(
-    paths: list[Path], format: str | None, strict: bool, select: list[str], ignore: list[str]
+    paths: list[Path],
+    format: str | None,
+    strict: bool,
+    select: list[str],
+    ignore: list[str],
+    base: str | None,
+    changed_only: bool,
 ) -> int:
     from validator.check.run import collect_files, validate
+    from validator.load.git_base import changed_paths, default_base, read_base
     from validator.report import reporter
     from validator.settings import find_root, load_settings
 
@@ -85,10 +101,22 @@ def cmd_validate(
     flags = {"strict": strict, "select": tuple(select), "ignore": tuple(ignore)}
     settings = load_settings(root, os.environ, flags)
     files = collect_files(paths, settings)
-    diagnostics = validate(files, settings)
-    reporter(format or "text")(diagnostics, len(files), sys.stdout)
+    ref = base or default_base(os.environ)
+    if changed_only and ref is None:
+        raise UserError("--changed-only needs --base REF (or a pull request's base branch)")
+    state = read_base(root, ref, settings.models_dir, settings.max_file_size) if ref else None
+    changed = changed_paths(root, ref) if changed_only and ref else None
+    diagnostics = validate(files, settings, base=state, changed=changed)
+    reporter(format or _default_format())(diagnostics, len(files), sys.stdout)
     failing = {"error", "warning"} if settings.strict else {"error"}
     return Exit.FINDINGS if any(str(d.severity) in failing for d in diagnostics) else Exit.OK
+
+
+def _default_format() -> str:
+    from validator.report import FORMATS
+
+    on_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    return "github" if on_actions and "github" in FORMATS else "text"
 
 
 def cmd_rules(format: str) -> int:

@@ -1,4 +1,10 @@
-"""The validation pipeline: load every file, run each rule scope, turn findings into diagnostics."""
+"""The validation pipeline: load every file, run each rule scope, turn findings into diagnostics.
+
+Files named on the command line are the *targets*: their findings are reported.
+Every import under the models folder is loaded too, so repository-wide rules
+see the whole tree even when a pre-commit hook passes only a few files, and a
+config file passed alone re-checks every import that uses it.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,19 @@ from pathlib import Path
 
 from validator.check import rules as _rules  # noqa: F401  (registers every rule family)
 from validator.check.registry import RULES, Rule, checks
-from validator.check.subject import ConfigUse, Repository, Spec
+from validator.check.subject import ConfigUse, Repository, Spec, absolute
 from validator.diagnostics import Diagnostic, Finding, Located
 from validator.errors import UserError
 from validator.load.document import Document
-from validator.load.imports import ConfigCache, load_import
+from validator.load.git_base import BaseState
+from validator.load.imports import ConfigCache, LoadedImport, load_import
 from validator.settings import Settings
 
 SUFFIXES = (".yaml", ".yml")
 
 
 def collect_files(paths: Sequence[Path], settings: Settings) -> list[Path]:
-    """The import files named, folders expanded to the YAML files under them."""
+    """The files named, folders expanded to the YAML files under them."""
     if not paths:
         default = settings.root / settings.models_dir
         if not default.is_dir():
@@ -27,7 +34,7 @@ def collect_files(paths: Sequence[Path], settings: Settings) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()))
+            files.extend(_yaml_under(path))
         elif path.is_file():
             files.append(path)
         else:
@@ -35,32 +42,66 @@ def collect_files(paths: Sequence[Path], settings: Settings) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def validate(files: Sequence[Path], settings: Settings) -> list[Diagnostic]:
+def _yaml_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+
+
+def validate(
+    files: Sequence[Path],
+    settings: Settings,
+    *,
+    base: BaseState | None = None,
+    changed: set[Path] | None = None,
+) -> list[Diagnostic]:
+    """Check `files` (imports, or config files whose users are then checked).
+
+    `changed`, when given, narrows the reported files to those (`--changed-only`).
+    """
+    named = {absolute(f): f for f in files}
+    configs = {p.resolve() for p, f in named.items() if f.suffix == ".json"}
+    models = settings.root / settings.models_dir
+    everything = {absolute(f): f for f in (_yaml_under(models) if models.is_dir() else [])}
+    everything.update((p, f) for p, f in named.items() if f.suffix != ".json")
+
     cache: ConfigCache = {}
-    located: list[Located] = []
-    documents: dict[str, Document] = {}
     specs: list[Spec] = []
-    for file in files:
+    targets: set[Path] = set()
+    located: list[Located] = []
+    for key, file in everything.items():
         loaded = load_import(file, settings.root, settings.max_file_size, cache)
-        located.extend(loaded.problems)
-        if loaded.document is None:
-            continue
-        documents[loaded.document.path] = loaded.document
-        spec = Spec(loaded.document, file, settings, loaded.config, loaded.config_file)
-        specs.append(spec)
+        target = (key in named or loaded.config_file in configs) and _changed(loaded, changed)
+        if target:
+            targets.add(key)
+            located.extend(loaded.problems)
+        if loaded.document is not None:
+            specs.append(Spec(loaded.document, file, settings, loaded.config, loaded.config_file))
+    documents = {s.document.path: s.document for s in specs}
+    chosen = [s for s in specs if absolute(s.file) in targets]
+    for spec in chosen:
         for rule in checks("import"):
             located.extend(_run(rule, spec, spec.document))
-    for use in _config_uses(specs, settings):
+    for use in _config_uses(chosen, settings):
+        if use.document.path not in documents:
+            documents[use.document.path] = use.document
         for rule in checks("config"):
             located.extend(_run(rule, use, use.document))
-    repository = Repository(tuple(specs), settings, settings.root)
+    used = {s.config_file for s in chosen if s.config_file is not None}
+    located.extend(p for path in used for p in cache[path][1])
+    repository = Repository(tuple(specs), settings, frozenset(targets), base)
     for rule in checks("repository"):
         located.extend(_run(rule, repository, None))
     return finalize(located, documents, settings)
 
 
+def _changed(loaded: LoadedImport, changed: set[Path] | None) -> bool:
+    """With `--changed-only`: the import file changed, or the config file it uses did."""
+    if changed is None:
+        return True
+    return loaded.file.resolve() in changed or loaded.config_file in changed
+
+
 def _config_uses(specs: Iterable[Spec], settings: Settings) -> Iterator[ConfigUse]:
-    """Each config document once, with every import that uses it."""
+    """Each config document once, with every checked import that uses it."""
     shared: dict[Path, list[Spec]] = {}
     for spec in specs:
         if spec.config is None:
@@ -81,9 +122,8 @@ def _run(rule: Rule, subject: object, document: Document | None) -> Iterator[Loc
         findings = list(rule.check(subject))
     except Exception as error:  # a rule bug must not hide every other finding
         where = document.path if document is not None else "<repository>"
-        message = (
-            f"internal error in rule {rule.id} ({type(error).__name__}: {error}); please report it"
-        )
+        kind = type(error).__name__
+        message = f"internal error in rule {rule.id} ({kind}: {error}); please report it"
         yield Located(where, 1, 1, rule.id, message)
         return
     for finding in findings:
@@ -94,9 +134,8 @@ def locate(finding: Finding, rule_id: str, document: Document | None) -> Located
     target = finding.document or document
     assert target is not None, f"rule {rule_id} found something without a document"
     line, column = target.locate(finding.path, finding.at)
-    return Located(
-        target.path, line, column, finding.rule or rule_id, finding.message, finding.suggestion
-    )
+    rule = finding.rule or rule_id
+    return Located(target.path, line, column, rule, finding.message, finding.suggestion)
 
 
 def finalize(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from validator.load.document import Document
+from validator.load.git_base import BaseState
 from validator.settings import Settings
 
 
@@ -40,10 +42,23 @@ class ConfigUse:
     settings: Settings
 
 
+def absolute(path: Path) -> Path:
+    """A file's identity across the pipeline (no symlink resolution: that costs a syscall each)."""
+    return Path(os.path.abspath(path))
+
+
 @dataclass(frozen=True, slots=True)
 class Repository:
-    """Every import under the models folder, for rules that compare files."""
+    """Every import under the models folder, for rules that compare files.
+
+    `targets` are the files being checked: findings concern them. `base` is the
+    state at `--base REF`, when given.
+    """
 
     specs: tuple[Spec, ...]
     settings: Settings
-    root: Path
+    targets: frozenset[Path] = field(default_factory=frozenset)
+    base: BaseState | None = None
+
+    def is_target(self, spec: Spec) -> bool:
+        return absolute(spec.file) in self.targets

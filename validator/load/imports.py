@@ -84,9 +84,8 @@ def _load_config_file(
         problem("MA403", f"config path `{value}` is not a regular file")
         return
     loaded.config_file = resolved
-    if resolved not in cache:
+    if resolved not in cache:  # its problems are reported once, by the pipeline
         cache[resolved] = _read_json(resolved, max_size)
-        loaded.problems.extend(cache[resolved][1])
     loaded.config = cache[resolved][0]
 
 
