@@ -82,3 +82,12 @@ config:
     initial_delay_seconds: 10
     timeout_seconds: 5
 """.format(digest="a" * 64)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/* from the current output (review the diff)",
+    )

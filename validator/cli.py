@@ -93,6 +93,7 @@ def cmd_validate(
     changed_only: bool,
 ) -> int:
     from validator.check.run import collect_files, validate
+    from validator.load.document import display
     from validator.load.git_base import changed_paths, default_base, read_base
     from validator.report import reporter
     from validator.settings import find_root, load_settings
@@ -107,7 +108,8 @@ def cmd_validate(
     state = read_base(root, ref, settings.models_dir, settings.max_file_size) if ref else None
     changed = changed_paths(root, ref) if changed_only and ref else None
     diagnostics = validate(files, settings, base=state, changed=changed)
-    reporter(format or _default_format())(diagnostics, len(files), sys.stdout)
+    checked = [display(f) for f in files]
+    reporter(format or _default_format())(diagnostics, len(files), sys.stdout, checked=checked)
     failing = {"error", "warning"} if settings.strict else {"error"}
     return Exit.FINDINGS if any(str(d.severity) in failing for d in diagnostics) else Exit.OK
 

@@ -9,7 +9,10 @@ from typing import TextIO
 from validator.diagnostics import Diagnostic, count_by_severity
 
 
-def report(diagnostics: Sequence[Diagnostic], files: int, out: TextIO) -> None:
+def report(
+    diagnostics: Sequence[Diagnostic], files: int, out: TextIO, *, checked: Sequence[str] = ()
+) -> None:
+    """`checked` is accepted for a uniform signature; the JSON shape does not list files."""
     document = {
         "diagnostics": [
             {

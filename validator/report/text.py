@@ -17,16 +17,26 @@ def _use_colour(out: TextIO) -> bool:
     return bool(os.environ.get("FORCE_COLOR")) or out.isatty()
 
 
-def report(diagnostics: Sequence[Diagnostic], files: int, out: TextIO) -> None:
-    colour = _use_colour(out)
-    for d in diagnostics:
-        severity = str(d.severity)
-        if colour:
-            severity = f"\033[{_COLOURS[d.severity]}m{severity}\033[0m"
-        out.write(f"{d.file}:{d.line}:{d.column}: {d.rule} {severity} {d.message}\n")
-        if d.suggestion:
-            out.write(f"    hint: {d.suggestion}\n")
+def format_diagnostic(d: Diagnostic, *, colour: bool = False) -> str:
+    """The diagnostic's line, and its hint on a second line; ends with a newline."""
+    severity = str(d.severity)
+    if colour:
+        severity = f"\033[{_COLOURS[d.severity]}m{severity}\033[0m"
+    text = f"{d.file}:{d.line}:{d.column}: {d.rule} {severity} {d.message}\n"
+    return text + (f"    hint: {d.suggestion}\n" if d.suggestion else "")
+
+
+def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:
     counts = count_by_severity(diagnostics)
     found = ", ".join(f"{n} {name}{'s' if n != 1 else ''}" for name, n in counts.items() if n)
     noun = "file" if files == 1 else "files"
-    out.write(f"{files} {noun} checked: {found or 'no problems'}\n")
+    return f"{files} {noun} checked: {found or 'no problems'}"
+
+
+def report(
+    diagnostics: Sequence[Diagnostic], files: int, out: TextIO, *, checked: Sequence[str] = ()
+) -> None:
+    colour = _use_colour(out)
+    for d in diagnostics:
+        out.write(format_diagnostic(d, colour=colour))
+    out.write(summary_line(diagnostics, files) + "\n")
