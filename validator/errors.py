@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import enum
+
+
+class Exit(enum.IntEnum):
+    """Exit codes of every command."""
+
+    OK = 0
+    FINDINGS = 1  # findings at error level, or a failed change
+    USAGE = 2  # also: `plan --detailed-exitcode` when there are changes
+
 
 class UserError(Exception):
     """A mistake in how the tool was called or configured, or an I/O failure to report.

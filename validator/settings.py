@@ -30,6 +30,17 @@ class ImagePolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class SyncPolicy:
+    max_deletes: int = 5
+    max_delete_share: float = 0.25
+    concurrency: int = 4
+    publish_timeout: float = 1200.0
+
+
+DEFAULT_REGISTRY = "sqlite:///.modelarts-gitops/registry.db"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     root: Path = Path()
     models_dir: str = "models"
@@ -40,6 +51,10 @@ class Settings:
     max_file_size: int = 1 << 20
     images: ImagePolicy = ImagePolicy()
     config_file: str | None = None
+    registry: str = DEFAULT_REGISTRY
+    project_id: str | None = None
+    owns: tuple[str, ...] = ()
+    sync: SyncPolicy = SyncPolicy()
 
     def enabled(self, rule: str) -> bool:
         if self.select and not any(rule.startswith(s) for s in self.select):
@@ -152,6 +167,7 @@ def _from_mapping(root: Path, document: Document | None, source: str | None) -> 
         raise ConfigError(problems)
     data = document.data
     images = data.get("images", {})
+    registry, sync = data.get("registry", {}), data.get("sync", {})
     return Settings(
         root=root,
         models_dir=data.get("models_dir", "models"),
@@ -166,4 +182,8 @@ def _from_mapping(root: Path, document: Document | None, source: str | None) -> 
             organizations=tuple(images.get("organizations", ())),
         ),
         config_file=source,
+        registry=registry.get("url", DEFAULT_REGISTRY),
+        project_id=registry.get("project_id"),
+        owns=tuple(data.get("owns", ())),
+        sync=SyncPolicy(**sync),
     )

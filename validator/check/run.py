@@ -9,6 +9,7 @@ config file passed alone re-checks every import that uses it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from validator.check import rules as _rules  # noqa: F401  (registers every rule family)
@@ -46,6 +47,12 @@ def _yaml_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file())
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    diagnostics: list[Diagnostic]
+    specs: list[Spec]  # every import that loaded, targets or not
+
+
 def validate(
     files: Sequence[Path],
     settings: Settings,
@@ -53,6 +60,16 @@ def validate(
     base: BaseState | None = None,
     changed: set[Path] | None = None,
 ) -> list[Diagnostic]:
+    return check(files, settings, base=base, changed=changed).diagnostics
+
+
+def check(
+    files: Sequence[Path],
+    settings: Settings,
+    *,
+    base: BaseState | None = None,
+    changed: set[Path] | None = None,
+) -> Checked:
     """Check `files` (imports, or config files whose users are then checked).
 
     `changed`, when given, narrows the reported files to those (`--changed-only`).
@@ -90,7 +107,7 @@ def validate(
     repository = Repository(tuple(specs), settings, frozenset(targets), base)
     for rule in checks("repository"):
         located.extend(_run(rule, repository, None))
-    return finalize(located, documents, settings)
+    return Checked(finalize(located, documents, settings), specs)
 
 
 def _changed(loaded: LoadedImport, changed: set[Path] | None) -> bool:

@@ -1,0 +1,1 @@
+"""One module per group of commands; `validator.cli` wires them into argparse."""

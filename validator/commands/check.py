@@ -1,0 +1,106 @@
+"""`validate`, `rules` and `schema`: checking model import files, and explaining the checks."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from validator.errors import Exit, UserError
+
+
+def _rule_list(text: str) -> list[str]:
+    parts = [p.strip().upper() for p in text.split(",") if p.strip()]
+    for part in parts:
+        if not re.fullmatch(r"MA\d{0,3}", part):
+            raise argparse.ArgumentTypeError(f"`{part}` is not a rule id or prefix (MA305, MA3)")
+    return parts
+
+
+def add_arguments(commands: Any) -> None:
+    from validator.report import FORMATS
+
+    validate = commands.add_parser("validate", help="check model import files")
+    validate.add_argument("paths", nargs="*", type=Path, help="files or folders (default: models/)")
+    validate.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: text; github under GitHub Actions)",
+    )
+    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument(
+        "--base",
+        metavar="REF",
+        help="compare with this git ref for the repository-wide rules "
+        "(default in a pull request: its base branch)",
+    )
+    validate.add_argument(
+        "--changed-only", action="store_true", help="report only on files changed since --base"
+    )
+    for flag, what in (("--select", "only these"), ("--ignore", "skip these")):
+        validate.add_argument(
+            flag,
+            type=_rule_list,
+            action="extend",
+            default=[],
+            metavar="IDS",
+            help=f"{what} rule ids or prefixes, comma-separated",
+        )
+    rules = commands.add_parser("rules", help="list every rule with its explanation")
+    rules.add_argument("--format", choices=("text", "markdown"), default="text")
+    schema = commands.add_parser("schema", help="print a JSON Schema")
+    schema.add_argument(
+        "name", nargs="?", choices=("import", "config", "settings"), default="import"
+    )
+
+
+def _default_format() -> str:
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def cmd_validate(
+    paths: list[Path],
+    format: str | None,
+    strict: bool,
+    select: list[str],
+    ignore: list[str],
+    base: str | None,
+    changed_only: bool,
+) -> int:
+    from validator.check.run import collect_files, validate
+    from validator.commands.context import settings_for
+    from validator.load.document import display
+    from validator.load.git_base import changed_paths, default_base, read_base
+    from validator.report import reporter
+
+    settings = settings_for(paths, strict=strict, select=tuple(select), ignore=tuple(ignore))
+    files = collect_files(paths, settings)
+    ref = base or default_base(os.environ)
+    if changed_only and ref is None:
+        raise UserError("--changed-only needs --base REF (or a pull request's base branch)")
+    root, size = settings.root, settings.max_file_size
+    state = read_base(root, ref, settings.models_dir, size) if ref else None
+    changed = changed_paths(root, ref) if changed_only and ref else None
+    diagnostics = validate(files, settings, base=state, changed=changed)
+    checked = [display(f) for f in files]
+    reporter(format or _default_format())(diagnostics, len(files), sys.stdout, checked=checked)
+    failing = {"error", "warning"} if settings.strict else {"error"}
+    return Exit.FINDINGS if any(str(d.severity) in failing for d in diagnostics) else Exit.OK
+
+
+def cmd_rules(format: str) -> int:
+    from validator.check.rules_doc import rules_markdown, rules_text
+
+    sys.stdout.write(rules_markdown() if format == "markdown" else rules_text())
+    return Exit.OK
+
+
+def cmd_schema(name: str) -> int:
+    from validator.schemas import schema_text
+
+    sys.stdout.write(schema_text(name))
+    return Exit.OK

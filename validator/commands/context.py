@@ -1,0 +1,65 @@
+"""What every command starts from: the repository root, the settings, a validated desired state."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from validator.check.subject import Spec
+from validator.errors import Exit, UserError
+from validator.settings import Settings, find_root, load_settings
+
+
+def settings_for(paths: Sequence[Path] = (), **flags: Any) -> Settings:
+    root = find_root(paths[0] if paths else Path.cwd())
+    return load_settings(root, os.environ, flags)
+
+
+def registry_url(settings: Settings, flag: str | None) -> str:
+    """The registry to use; a relative sqlite path is relative to the repository root."""
+    url = flag or settings.registry
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        url = "sqlite:///" + str(settings.root / url.removeprefix("sqlite:///"))
+    return url
+
+
+def shown_url(url: str) -> str:
+    """A registry URL as printed: relative to the working directory for local files."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        try:
+            return "sqlite:///" + path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return url
+    return url
+
+
+def head_commit(root: Path) -> str | None:
+    import git
+
+    try:
+        with git.Repo(root) as repo:
+            return str(repo.head.commit.hexsha)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
+        return None
+
+
+def validated_specs(settings: Settings) -> list[Spec]:
+    """Every import under the models folder, refusing when any finding is at error level."""
+    from validator.check.run import check, collect_files
+    from validator.report import reporter
+
+    files = collect_files([], settings)
+    checked = check(files, settings)
+    errors = [d for d in checked.diagnostics if str(d.severity) == "error"]
+    if errors:
+        reporter("text")(errors, len(files), sys.stderr)
+        raise UserError(
+            f"{len(errors)} error-level finding(s) in {settings.models_dir}/: "
+            "fix them before planning or syncing",
+            Exit.FINDINGS,
+        )
+    return checked.specs

@@ -1,0 +1,200 @@
+"""The ModelArts API subset that `registry serve` answers, as plain request → reply functions.
+
+No sockets here (see server.py): this is the behaviour — routing, auth check, the documented
+JSON shapes and error codes, asynchronous publishing, fault injection.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from validator.registry import signing
+from validator.registry.api_input import BadRequest, parse_create, parse_list_query, select_page
+from validator.registry.base import AlreadyExists, ModelSpec, Status
+from validator.registry.faults import Fault, FaultConfig, Faults
+from validator.registry.local import LocalRegistry
+from validator.registry.wire import model_to_json
+
+_MODELS = re.compile(r"^/v1/(?P<project>[^/]+)/models(?:/(?P<model_id>[^/]+))?/?$")
+_ADMIN = re.compile(r"^/_admin/models/(?P<model_id>[^/]+)/in-use/?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    """What `registry serve` accepts. Secrets are kept out of the repr."""
+
+    token: str = field(repr=False)
+    project_id: str = "local"
+    ak: str | None = None
+    sk: str | None = field(default=None, repr=False)
+    # IAM password login at POST /v3/auth/tokens, answered with `token`, when all three are set.
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    domain: str | None = None
+    publish_delay: float = 0.0
+    failed_names: frozenset[str] = frozenset()  # their publish ends `failed`
+    build_failed_names: frozenset[str] = frozenset()  # … `building_failed`
+    faults: FaultConfig = field(default_factory=FaultConfig)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    status: int
+    body: dict[str, Any] | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    drop: bool = False  # close the connection without answering
+
+
+def error(status: int, code: str, message: str, *headers: tuple[str, str]) -> Reply:
+    return Reply(status, {"error_code": code, "error_msg": message}, headers)
+
+
+class ModelArtsApi:
+    def __init__(self, registry: LocalRegistry, config: ServerConfig) -> None:
+        self.registry = registry
+        self.config = config
+        self.faults = Faults(config.faults)
+        self.logins = 0  # successful IAM logins, so tests can see the token cache work
+
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Reply:
+        path = urlsplit(target).path
+        if path.rstrip("/") == "/v3/auth/tokens" and method == "POST":
+            return self._iam_login(body)
+        denied = self._authenticate(method, target, headers, body)
+        if denied is not None:
+            return denied
+        if (admin := _ADMIN.match(path)) and method in ("POST", "DELETE"):
+            return self._mark_in_use(admin["model_id"], in_use=method == "POST")
+        match = _MODELS.match(path)
+        if match is None:
+            return error(404, "ModelArts.0101", f"no such API: {method} {path}")
+        project = match["project"]
+        signed_for = {k.lower(): v for k, v in headers.items()}.get("x-project-id", project)
+        if project != self.config.project_id or signed_for != project:
+            return error(403, "ModelArts.0108", f"not authorized for project {project}")
+        return self._with_faults(method, target, match["model_id"], body)
+
+    def _authenticate(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes
+    ) -> Reply | None:
+        lower = {name.lower(): value for name, value in headers.items()}
+        if "x-auth-token" in lower:
+            if lower["x-auth-token"] == self.config.token:
+                return None
+            return error(401, "ModelArts.0203", "Invalid token.")
+        if "authorization" in lower:
+            ak, sk = self.config.ak, self.config.sk
+            if ak and sk and signing.verify(method, target, lower, body, ak, sk):
+                return None
+            return error(401, "ModelArts.0203", "Invalid AK/SK signature.")
+        return error(401, "ModelArts.0201", "Token is missing.")
+
+    def _with_faults(self, method: str, target: str, model_id: str | None, body: bytes) -> Reply:
+        fault = self.faults.draw()
+        if self.config.faults.latency:
+            time.sleep(self.config.faults.latency)
+        if fault is Fault.ERROR:
+            return error(500, "ModelArts.0001", "Internal error (injected fault).")
+        if fault is Fault.THROTTLE:
+            wait = str(self.config.faults.retry_after)
+            return error(429, "ModelArts.2799", "Too many requests.", ("Retry-After", wait))
+        if fault is Fault.DROP and method != "POST":
+            return Reply(0, drop=True)
+        reply = self._route(method, target, model_id, body)
+        # A POST is applied before the drop: the client cannot know whether it took effect.
+        return Reply(0, drop=True) if fault is Fault.DROP else reply
+
+    def _route(self, method: str, target: str, model_id: str | None, body: bytes) -> Reply:
+        try:
+            if model_id is None and method == "GET":
+                return self._list(target)
+            if model_id is None and method == "POST":
+                return self._create(body)
+            if model_id is not None and method == "GET":
+                return self._show(model_id)
+            if model_id is not None and method == "DELETE":
+                return self._delete(model_id)
+        except BadRequest as exc:
+            return error(400, exc.code, str(exc))
+        return error(405, "ModelArts.0101", f"method {method} not allowed here")
+
+    def _list(self, target: str) -> Reply:
+        query = parse_list_query(parse_qsl(urlsplit(target).query, keep_blank_values=True))
+        total, page = select_page(self.registry.list(), query)
+        return Reply(
+            200,
+            {
+                "total_count": total,
+                "count": len(page),
+                "models": [model_to_json(m, detail=False) for m in page],
+            },
+        )
+
+    def _create(self, body: bytes) -> Reply:
+        spec: ModelSpec = parse_create(body)
+        final = Status.PUBLISHED
+        if spec.name in self.config.failed_names:
+            final = Status.FAILED
+        elif spec.name in self.config.build_failed_names:
+            final = Status.BUILDING_FAILED
+        try:
+            model_id = self.registry.create(
+                spec, publish_delay=self.config.publish_delay, final_status=final
+            )
+        except AlreadyExists:
+            msg = f"Model ({spec.name}, {spec.version}) already exists."
+            return error(409, "ModelArts.3002", msg)
+        return Reply(200, {"model_id": model_id})
+
+    def _show(self, model_id: str) -> Reply:
+        model = self.registry.get(model_id)
+        if model is None:
+            return error(404, "ModelArts.3001", f"Model {model_id} does not exist.")
+        return Reply(200, model_to_json(model, detail=True))
+
+    def _delete(self, model_id: str) -> Reply:
+        model = self.registry.get(model_id)
+        if model is None:
+            return error(404, "ModelArts.3001", f"Model {model_id} does not exist.")
+        if model.in_use:
+            # ModelArts answers 200 and lists the refusal (modelarts-spec §11).
+            failed = {
+                "model_id": model_id,
+                "error_code": "ModelArts.3009",
+                "error_msg": f"Failed to delete model {model_id}, already deploy service.",
+            }
+            return Reply(200, {"delete_success_list": [], "delete_failed_list": [failed]})
+        self.registry.delete(model_id)
+        return Reply(200, {"delete_success_list": [model_id], "delete_failed_list": []})
+
+    def _mark_in_use(self, model_id: str, *, in_use: bool) -> Reply:
+        if not self.registry.set_in_use(model_id, in_use):
+            return error(404, "ModelArts.3001", f"Model {model_id} does not exist.")
+        return Reply(200, {"model_id": model_id, "in_use": in_use})
+
+    def _iam_login(self, body: bytes) -> Reply:
+        c = self.config
+        if not (c.username and c.password and c.domain):
+            return error(404, "ModelArts.0101", "IAM login is not enabled on this server")
+        try:
+            user = json.loads(body)["auth"]["identity"]["password"]["user"]
+            ok = (user["name"], user["password"], user["domain"]["name"]) == (
+                c.username,
+                c.password,
+                c.domain,
+            )
+        except (ValueError, KeyError, TypeError):
+            ok = False
+        if not ok:
+            return Reply(401, {"error": {"code": 401, "title": "Unauthorized"}})
+        self.logins += 1
+        expires = datetime.now(UTC) + timedelta(hours=24)
+        token_body = {"token": {"expires_at": expires.isoformat().replace("+00:00", "Z")}}
+        return Reply(201, token_body, (("X-Subject-Token", c.token),))

@@ -1,0 +1,108 @@
+"""Apply a plan to a registry: one call per change, a result per change, bounded concurrency.
+
+Safe to kill and run again: a create that already happened is adopted when its
+content matches (the registry said "already exists"), a delete of a model that
+is already gone succeeds, and nothing outside the plan is touched.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+
+from validator.registry.base import AlreadyExists, Registry, RegistryError
+from validator.sync.plan import Action, Change, differences
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    change: Change
+    ok: bool
+    detail: str
+    seconds: float = 0.0
+
+
+Progress = Callable[[Result, int, int], None]
+
+
+def _create(change: Change, registry: Registry, timeout: float) -> str:
+    assert change.desired is not None
+    try:
+        model_id = registry.create(change.desired, change.provenance)
+    except AlreadyExists:
+        return _adopt(change, registry)
+    registry.wait_until_published(model_id, timeout)
+    return f"created {model_id}, published"
+
+
+def _adopt(change: Change, registry: Registry) -> str:
+    """An earlier, interrupted sync may have created it: adopt it only if it is the same."""
+    assert change.desired is not None
+    for model in registry.list([change.name]):
+        if model.spec.key == change.desired.key:
+            differ = differences(change.desired, model.spec)
+            if differ:
+                raise RegistryError(f"exists with other content ({', '.join(differ)}): a conflict")
+            return f"already present as {model.model_id}"
+    raise RegistryError("the registry says it exists but does not list it")
+
+
+def _one(change: Change, registry: Registry, timeout: float) -> str:
+    if change.action is Action.CREATE:
+        return _create(change, registry, timeout)
+    if change.action is Action.DELETE:
+        assert change.current is not None
+        registry.delete(change.current.model_id)
+        return f"deleted {change.current.model_id}"
+    if change.action is Action.REPLACE:
+        assert change.current is not None
+        registry.delete(change.current.model_id)
+        return f"deleted {change.current.model_id}; " + _create(change, registry, timeout)
+    raise RegistryError("conflict: not applied (publish a new version, or sync --replace)")
+
+
+def apply(
+    changes: list[Change],
+    registry: Registry,
+    *,
+    concurrency: int = 4,
+    keep_going: bool = False,
+    timeout: float = 1200.0,
+    progress: Progress | None = None,
+) -> list[Result]:
+    """Apply every change; after a failure, changes not started are skipped unless keep_going."""
+    stop = threading.Event()
+    done: list[Result] = []
+
+    def run(change: Change) -> Result:
+        if stop.is_set():
+            return Result(change, False, "skipped: an earlier change failed")
+        started = time.monotonic()
+        try:
+            detail = _one(change, registry, timeout)
+            return Result(change, True, detail, time.monotonic() - started)
+        except RegistryError as error:
+            if not keep_going:
+                stop.set()
+            return Result(change, False, str(error), time.monotonic() - started)
+
+    applicable = [c for c in changes if c.action is not Action.CONFLICT]
+    conflicts = [c for c in changes if c.action is Action.CONFLICT]
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        futures = [pool.submit(run, change) for change in applicable]
+        for future in as_completed(futures):
+            done.append(future.result())
+            if progress:
+                progress(done[-1], len(done), len(changes))
+    for change in conflicts:
+        done.append(
+            Result(
+                change, False, "conflict: not applied (publish a new version, or sync --replace)"
+            )
+        )
+        if progress:
+            progress(done[-1], len(done), len(changes))
+    return done

@@ -1,0 +1,57 @@
+"""The desired state: what each model import file asks the registry to hold.
+
+Only fields the ModelArts create API stores are compared and sent. `labels` and
+`min_inference_specs` have no CreateModel field: they are checked, not synced.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from validator.check.subject import Spec
+from validator.registry.base import ModelSpec, Provenance
+
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Desired:
+    spec: ModelSpec
+    provenance: Provenance
+
+
+def canonical_json(value: Any) -> str:
+    """One spelling per meaning: equal configs give equal strings."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def model_spec(data: Mapping[str, Any], config: Mapping[str, Any] | None) -> ModelSpec:
+    """The CreateModel content of one validated import."""
+    source = data.get("source") or {}
+    docs = tuple((d["name"], d["url"]) for d in data.get("docs", ()))
+    config = config or {}
+    return ModelSpec(
+        name=data["name"],
+        version=data["version"],
+        source_location=source["image"],
+        source_copy=bool(source.get("copy", True)),
+        model_type=str(config.get("model_type", "Image")),
+        install_type=tuple(data.get("deployment_types", ("real-time", "batch"))),
+        description=data.get("description"),
+        model_docs=docs,
+        model_algorithm=config.get("model_algorithm"),
+        initial_config=canonical_json(config) if config else None,
+        workspace_id=data.get("workspace_id"),
+    )
+
+
+def desired_state(specs: Iterable[Spec], commit: str | None) -> dict[Key, Desired]:
+    state: dict[Key, Desired] = {}
+    for spec in specs:
+        wanted = model_spec(spec.data, spec.config_data if spec.config is not None else None)
+        provenance = Provenance(commit=commit, path=spec.document.path)
+        state.setdefault(wanted.key, Desired(wanted, provenance))
+    return state

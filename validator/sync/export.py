@@ -1,0 +1,91 @@
+"""Registry -> files: `models/<name>/<version>.yaml` (+ config.json) for what a registry holds.
+
+Written with ruamel.yaml in the style of the repository's own files, so a team
+adopting the tool starts from files that validate and plan with no changes.
+A config shared by every version of a model is written once, as `config.json`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from validator.registry.base import ModelSpec, RegistryModel
+
+HEADER = "# yaml-language-server: $schema=../../schemas/model-import.schema.json\n"
+
+
+def _yaml(document: Mapping[str, Any]) -> str:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    def flow(items: Sequence[str]) -> CommentedSeq:
+        seq = CommentedSeq(items)
+        seq.fa.set_flow_style()
+        return seq
+
+    def styled(key: str, value: Any) -> Any:
+        if key == "version":
+            return DoubleQuotedScalarString(value)
+        if key in ("labels", "deployment_types"):
+            return flow(value)
+        if key == "docs":
+            return [CommentedMap(d) for d in value]
+        return CommentedMap(value) if isinstance(value, dict) else value
+
+    out = CommentedMap((key, styled(key, value)) for key, value in document.items())
+    writer = YAML()
+    writer.indent(mapping=2, sequence=4, offset=2)
+    writer.width = 4096
+    buffer = io.StringIO()
+    writer.dump(out, buffer)
+    return HEADER + buffer.getvalue()
+
+
+def _config(spec: ModelSpec) -> dict[str, Any]:
+    if spec.initial_config:
+        loaded: dict[str, Any] = json.loads(spec.initial_config)
+        return loaded
+    minimal = {"model_type": spec.model_type}
+    return {**minimal, "model_algorithm": spec.model_algorithm} if spec.model_algorithm else minimal
+
+
+def _document(spec: ModelSpec, config_path: str) -> dict[str, Any]:
+    document: dict[str, Any] = {"name": spec.name, "version": spec.version}
+    if spec.description:
+        document["description"] = spec.description
+    document["source"] = {"image": spec.source_location, "copy": spec.source_copy}
+    document["deployment_types"] = list(spec.install_type)
+    document["config"] = config_path
+    if spec.model_docs:
+        document["docs"] = [{"name": n, "url": u} for n, u in spec.model_docs]
+    if spec.workspace_id and spec.workspace_id != "0":
+        document["workspace_id"] = spec.workspace_id
+    return document
+
+
+def export_files(models: Sequence[RegistryModel]) -> dict[str, str]:
+    """Relative path -> file content, for every model version."""
+    by_name: dict[str, list[ModelSpec]] = {}
+    for model in models:
+        by_name.setdefault(model.spec.name, []).append(model.spec)
+    files: dict[str, str] = {}
+    for name, specs in sorted(by_name.items()):
+        configs = {json.dumps(_config(s), sort_keys=True) for s in specs}
+        shared = len(configs) == 1
+        for spec in sorted(specs, key=lambda s: s.version):
+            config_file = "config.json" if shared else f"config-{spec.version}.json"
+            files[f"{name}/{config_file}"] = json.dumps(_config(spec), indent=2) + "\n"
+            files[f"{name}/{spec.version}.yaml"] = _yaml(_document(spec, config_file))
+    return files
+
+
+def write_files(folder: Path, files: Mapping[str, str]) -> None:
+    for relative, content in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
