@@ -13,15 +13,21 @@ IMAGE = "swr.eu-de.otc.t-systems.com/team/{name}:{version}"
 
 
 def spec(name: str, version: str, **changes: object) -> ModelSpec:
-    base = ModelSpec(name, version, IMAGE.format(name=name, version=version),
-                     initial_config='{"model_type":"Image"}')
+    base = ModelSpec(
+        name,
+        version,
+        IMAGE.format(name=name, version=version),
+        initial_config='{"model_type":"Image"}',
+    )
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def model(name: str, version: str, **changes: object) -> RegistryModel:
     status = changes.pop("status", Status.PUBLISHED)
     in_use = bool(changes.pop("in_use", False))
-    return RegistryModel(f"id-{name}-{version}", spec(name, version, **changes), status, in_use=in_use)  # type: ignore[arg-type]
+    return RegistryModel(
+        f"id-{name}-{version}", spec(name, version, **changes), status, in_use=in_use
+    )  # type: ignore[arg-type]
 
 
 def desired(*specs: ModelSpec) -> dict[tuple[str, str], ModelSpec]:
@@ -89,8 +95,12 @@ def test_fingerprint_ignores_publishing_progress_but_not_content() -> None:
 
 
 def test_plan_file_round_trips() -> None:
-    made = plan(desired(spec("a", "1.0.0"), spec("b", "2.0.0", description="n")),
-                [model("b", "2.0.0"), model("c", "1.0.0")], prune=True, owns=["c"])
+    made = plan(
+        desired(spec("a", "1.0.0"), spec("b", "2.0.0", description="n")),
+        [model("b", "2.0.0"), model("c", "1.0.0")],
+        prune=True,
+        owns=["c"],
+    )
     document = plan_json(made, "sqlite:///r.db")
     import json
 
@@ -100,8 +110,11 @@ def test_plan_file_round_trips() -> None:
 
 
 def test_text_rendering_reads_like_terraform() -> None:
-    made = plan(desired(spec("a", "1.0.0"), spec("b", "2.0.0", description="new")),
-                [model("b", "2.0.0", description="old"), model("a", "0.1.0")], prune=True)
+    made = plan(
+        desired(spec("a", "1.0.0"), spec("b", "2.0.0", description="new")),
+        [model("b", "2.0.0", description="old"), model("a", "0.1.0")],
+        prune=True,
+    )
     assert render_text(made) == (
         "  + a 1.0.0  (create)\n"
         "      image swr.eu-de.otc.t-systems.com/team/a:1.0.0\n"
@@ -118,4 +131,6 @@ def test_text_rendering_reads_like_terraform() -> None:
 def test_no_changes_says_so() -> None:
     made = plan(desired(spec("a", "1.0.0")), [model("a", "1.0.0")])
     assert not made.has_changes
-    assert render_text(made) == "No changes. The registry matches the desired state (1 unchanged).\n"
+    assert (
+        render_text(made) == "No changes. The registry matches the desired state (1 unchanged).\n"
+    )

@@ -10,6 +10,7 @@ from typing import Any
 from validator import __version__
 from validator.commands import check, registry, sync
 from validator.errors import Exit, UserError
+from validator.registry.base import RegistryError
 
 COMMANDS: dict[str, Callable[..., int]] = {
     "validate": check.cmd_validate,
@@ -55,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"    hint: {problem.suggestion}", file=sys.stderr)
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
+    except RegistryError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return Exit.FINDINGS
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130

@@ -32,7 +32,7 @@ class ImagePolicy:
 @dataclass(frozen=True, slots=True)
 class SyncPolicy:
     max_deletes: int = 5
-    max_delete_share: float = 0.25
+    max_delete_share: float = 0.5
     concurrency: int = 4
     publish_timeout: float = 1200.0
 

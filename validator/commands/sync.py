@@ -97,7 +97,7 @@ def cmd_plan(
 
 
 def _check_deletions(made: Plan, owned: int, settings: Settings, force: bool) -> None:
-    deletes = made.count(Action.DELETE) + made.count(Action.REPLACE)
+    deletes = made.count(Action.DELETE)  # a replace re-creates what it deletes
     limit, share = settings.sync.max_deletes, settings.sync.max_delete_share
     too_many = deletes > limit or (owned and deletes / owned > share)
     if deletes and too_many and not force:

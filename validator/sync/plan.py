@@ -48,6 +48,7 @@ class Plan:
     owned: tuple[str, ...] = ()  # names declared by the repository when the plan was made
     owns: tuple[str, ...] = ()  # extra owned name patterns (the `owns:` setting)
     prune: bool = False
+    kept: tuple[Key, ...] = ()  # owned versions missing from models/, kept without --prune
 
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action is action)
@@ -133,10 +134,12 @@ def plan(
                 "used by a service, so it cannot be replaced" if have.in_use and replace else None
             )
             changes.append(Change(Action.CONFLICT, *key, wanted, have, differ, used or note))
+    extra = sorted(key for key in by_key if key not in desired)
     if prune:
-        for key, have in sorted(by_key.items()):
-            if key not in desired:
-                note = "used by a service: the delete will be refused" if have.in_use else None
-                changes.append(Change(Action.DELETE, *key, current=have, note=note))
+        for key in extra:
+            have = by_key[key]
+            note = "used by a service: the delete will be refused" if have.in_use else None
+            changes.append(Change(Action.DELETE, *key, current=have, note=note))
     names = tuple(sorted(declared))
-    return Plan(tuple(changes), unchanged, fingerprint(mine), names, tuple(owns), prune)
+    kept = () if prune else tuple(extra)
+    return Plan(tuple(changes), unchanged, fingerprint(mine), names, tuple(owns), prune, kept)

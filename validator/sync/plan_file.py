@@ -54,6 +54,7 @@ def plan_json(plan: Plan, registry: str) -> dict[str, Any]:
         "prune": plan.prune,
         "owned": list(plan.owned),
         "owns": list(plan.owns),
+        "kept": [list(key) for key in plan.kept],
         "summary": {
             **{str(a): plan.count(a) for a in Action},
             "unchanged": plan.unchanged,
@@ -97,6 +98,7 @@ def read_plan(text: str, source: str) -> tuple[Plan, str]:
             tuple(data["owned"]),
             tuple(data["owns"]),
             data["prune"],
+            tuple((str(n), str(v)) for n, v in data.get("kept", ())),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise UserError(

@@ -56,6 +56,9 @@ def render_text(plan: Plan) -> str:
     for change in plan.changes:
         out.append(f"  {SYMBOLS[change.action]} {change.name} {change.version}  ({change.action})")
         out.extend(f"      {line}" for line in _describe(change))
+    if plan.kept:
+        kept = ", ".join(f"{name} {version}" for name, version in plan.kept)
+        out.append(f"  Kept (not in the models folder; sync --prune deletes them): {kept}")
     if out:
         out.append("")
     out.append(summary(plan))

@@ -1,0 +1,293 @@
+"""plan / sync / export end to end: real git repositories, real SQLite, the real HTTP server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GOOD_IMPORT, Run, write
+from validator.registry.api import ServerConfig
+from validator.registry.faults import FaultConfig
+from validator.registry.local import LocalRegistry
+from validator.registry.server import RunningServer, start_server
+
+TOKEN = "s3cr3t-token-value"
+DB = ".modelarts-gitops/registry.db"
+
+
+def add(root: Path, name: str, version: str, description: str = "A demo model") -> Path:
+    text = GOOD_IMPORT.replace("demo-model", name).replace('"1.0.0"', f'"{version}"')
+    return write(root, f"models/{name}/{version}.yaml", text.replace("A demo model", description))
+
+
+def stored(root: Path) -> list[tuple[str, str]]:
+    registry = LocalRegistry(root / DB)
+    try:
+        return sorted(m.spec.key for m in registry.list())
+    finally:
+        registry.close()
+
+
+@pytest.fixture
+def models(repo: Path) -> Path:
+    for version in ("1.0.0", "1.1.0"):
+        add(repo, "demo", version)
+    add(repo, "other", "0.1.0")
+    return repo
+
+
+def test_sync_creates_then_a_second_sync_changes_nothing(run: Run, models: Path) -> None:
+    first = run("sync")
+    assert first.code == 0, first.err
+    assert "Plan: 3 to create, 0 to delete, 0 conflicts." in first.out
+    assert "Sync: 3 changes applied." in first.out
+    assert stored(models) == [("demo", "1.0.0"), ("demo", "1.1.0"), ("other", "0.1.0")]
+    second = run("sync")
+    assert second.code == 0
+    assert second.out.startswith("No changes.")
+
+
+def test_sync_refuses_to_touch_the_registry_when_validation_fails(run: Run, models: Path) -> None:
+    write(models, "models/demo/1.2.0.yaml", "name: demo\nversion: 1.2\n")
+    result = run("sync")
+    assert result.code == 1
+    assert "fix them before planning or syncing" in result.err
+    assert "models/demo/1.2.0.yaml:2:10: MA202 error" in result.err
+    assert not (models / DB).exists() or stored(models) == []
+
+
+def test_plan_detailed_exitcode_and_formats(run: Run, models: Path) -> None:
+    assert run("plan", "--detailed-exitcode").code == 2
+    document = json.loads(run("plan", "--format", "json").out)
+    assert document["summary"] == {
+        "create": 3,
+        "replace": 0,
+        "delete": 0,
+        "conflict": 0,
+        "unchanged": 0,
+    }
+    assert run("plan", "--format", "markdown").out.startswith("### ModelArts sync plan")
+    run("sync")
+    assert run("plan", "--detailed-exitcode").code == 0
+
+
+def test_saved_plan_is_applied_and_a_stale_one_refused(run: Run, models: Path) -> None:
+    assert run("plan", "--out", "plan.json").code == 0
+    assert run("sync", "--plan", "plan.json").code == 0
+    assert len(stored(models)) == 3
+    add(models, "late", "1.0.0")
+    run("plan", "--out", "stale.json")
+    registry = LocalRegistry(models / DB)
+    model = registry.list(["demo"])[0]
+    registry.delete(model.model_id)
+    registry.close()
+    result = run("sync", "--plan", "stale.json")
+    assert result.code == 1
+    assert "the registry changed since the plan was made" in result.err
+    assert ("late", "1.0.0") not in stored(models)
+
+
+def test_prune_deletes_only_owned_names(run: Run, models: Path) -> None:
+    run("sync")
+    registry = LocalRegistry(models / DB)
+    foreign = registry.list(["other"])[0].spec
+    from dataclasses import replace
+
+    registry.create(replace(foreign, name="someone-else"))
+    registry.close()
+    (models / "models/demo/1.0.0.yaml").unlink()
+    kept = run("plan").out
+    assert "Kept (not in the models folder; sync --prune deletes them): demo 1.0.0" in kept
+    assert "- demo 1.0.0" in run("plan", "--prune").out
+    result = run("sync", "--prune")
+    assert result.code == 0, result.out + result.err
+    assert stored(models) == [("demo", "1.1.0"), ("other", "0.1.0"), ("someone-else", "0.1.0")]
+
+
+def test_safety_limit_on_deletions_needs_force(run: Run, repo: Path) -> None:
+    for minor in range(8):
+        add(repo, "many", f"1.{minor}.0")
+    run("sync")
+    for minor in range(1, 8):
+        (repo / f"models/many/1.{minor}.0.yaml").unlink()
+    refused = run("sync", "--prune")
+    assert refused.code == 1
+    assert "over the safety limit" in refused.err
+    assert len(stored(repo)) == 8
+    assert run("sync", "--prune", "--force").code == 0
+    assert stored(repo) == [("many", "1.0.0")]
+
+
+def test_conflict_is_never_overwritten_and_replace_recreates(run: Run, models: Path) -> None:
+    run("sync")
+    add(models, "demo", "1.0.0", description="Edited after publishing")
+    conflict = run("sync")
+    assert conflict.code == 1
+    assert "! demo 1.0.0  (conflict)" in conflict.out
+    assert 'description: "A demo model" -> "Edited after publishing"' in conflict.out
+    registry = LocalRegistry(models / DB)
+    assert registry.list(["demo"])[0].spec.description == "A demo model"
+    registry.close()
+    replaced = run("sync", "--replace")
+    assert replaced.code == 0, replaced.out
+    registry = LocalRegistry(models / DB)
+    descriptions = {m.spec.version: m.spec.description for m in registry.list(["demo"])}
+    in_use = registry.list(["other"])[0]
+    registry.set_in_use(in_use.model_id)
+    registry.close()
+    assert descriptions["1.0.0"] == "Edited after publishing"
+    add(models, "other", "0.1.0", description="Changed too")
+    blocked = run("sync", "--replace")
+    assert blocked.code == 1
+    assert "used by a service, so it cannot be replaced" in blocked.out
+
+
+def test_a_second_sync_is_locked_out(run: Run, models: Path) -> None:
+    registry = LocalRegistry(models / DB)
+    with registry.lock():
+        result = run("sync")
+    registry.close()
+    assert result.code == 1
+    assert "another sync holds the lock" in result.err
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[RunningServer]:
+    config = ServerConfig(token=TOKEN, project_id="p1")
+    with start_server(tmp_path / "served.db", config) as running:
+        yield running
+
+
+def test_sync_over_http_and_no_secret_in_any_output(
+    run: Run, models: Path, server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MODELARTS_TOKEN", TOKEN)
+    target = ("--registry", server.url, "--project-id", "p1")
+    planned = run("plan", *target, "--out", "plan.json", "--format", "json")
+    synced = run("sync", *target)
+    again = run("sync", *target)
+    assert synced.code == 0, synced.err
+    assert again.out.startswith("No changes.")
+    assert len(server.registry.list()) == 3
+    everything = (
+        planned.out + planned.err + synced.out + synced.err + (models / "plan.json").read_text()
+    )
+    assert TOKEN not in everything
+    monkeypatch.setenv("MODELARTS_TOKEN", "wrong")
+    denied = run("plan", *target)
+    assert denied.code == 1
+    assert "ModelArts.0203" in denied.err or "401" in denied.err
+    assert "wrong" not in denied.err
+
+
+def test_http_sync_converges_under_faults_without_duplicates(
+    run: Run, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for minor in range(10):
+        add(repo, "flaky", f"1.{minor}.0")
+    faults = FaultConfig(seed=7, error_rate=0.1, drop_rate=0.1, throttle_rate=0.0)
+    config = ServerConfig(token=TOKEN, project_id="p1", faults=faults)
+    monkeypatch.setenv("MODELARTS_TOKEN", TOKEN)
+    with start_server(tmp_path / "faulty.db", config) as faulty:
+        target = ("--registry", faulty.url, "--project-id", "p1")
+        for _ in range(3):  # converges; every run is safe to repeat
+            if run("sync", *target, "--keep-going").code == 0:
+                break
+        keys = [m.spec.key for m in faulty.registry.list()]
+        assert faulty.api.faults.counts  # faults really happened
+    assert sorted(keys) == sorted(set(keys))
+    assert len(keys) == 10
+
+
+def test_killed_sync_converges_when_run_again(repo: Path, tmp_path: Path) -> None:
+    for minor in range(6):
+        add(repo, "slow", f"1.{minor}.0")
+    config = ServerConfig(token=TOKEN, project_id="p1", faults=FaultConfig(latency=0.25))
+    env = {**os.environ, "MODELARTS_TOKEN": TOKEN}
+    with start_server(tmp_path / "slow.db", config) as slow:
+        command = [
+            sys.executable,
+            "-m",
+            "validator",
+            "sync",
+            "--registry",
+            slow.url,
+            "--project-id",
+            "p1",
+            "--concurrency",
+            "1",
+        ]
+        process = subprocess.Popen(command, cwd=repo, env=env, stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("[1/"):
+                break
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+        partial = len(slow.registry.list())
+        assert 1 <= partial < 6
+        done = subprocess.run(
+            command, cwd=repo, env=env, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        keys = [m.spec.key for m in slow.registry.list()]
+    assert len(keys) == 6 == len(set(keys))
+
+
+def test_export_writes_files_that_validate_and_plan_clean(run: Run, models: Path) -> None:
+    run("sync")
+    exported = models / "exported"
+    assert run("export", "--out", str(exported)).code == 0
+    assert (exported / "demo/1.0.0.yaml").read_text().startswith("# yaml-language-server")
+    assert run("export", "--out", str(exported)).code == 2  # never overwrites without --force
+    assert run("export", "--out", str(exported), "--force").code == 0
+    for path in (models / "models").iterdir():
+        for file in path.iterdir():
+            file.unlink()
+        path.rmdir()
+    (exported).rename(models / "models")
+    result = run("validate")
+    assert result.code == 0, result.out
+    assert run("plan").out.startswith("No changes.")
+
+
+def test_registry_serve_prints_its_url(tmp_path: Path) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "validator",
+        "registry",
+        "serve",
+        "--port",
+        "0",
+        "--db",
+        str(tmp_path / "r.db"),
+        "--token",
+        TOKEN,
+        "--project-id",
+        "p9",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    assert line.startswith("serving ModelArts-compatible API on http://127.0.0.1:")
+    assert line.rstrip().endswith("/v1/p9")
+    assert TOKEN not in line
+
+
+def test_bad_registry_url_is_a_one_line_error(run: Run, models: Path) -> None:
+    result = run("plan", "--registry", "ftp://example.com")
+    assert result.code == 1
+    assert result.err.startswith("error: unsupported registry URL")
