@@ -31,7 +31,7 @@ def invocations(workflow: dict[str, Any]) -> list[str]:
 
 def test_there_are_workflows_for_ci_and_for_users() -> None:
     names = {p.name for p in WORKFLOWS}
-    assert {"ci.yml", "modelarts-pr-check.yml"} <= names
+    assert {"ci.yml", "modelarts-pr-check.yml", "modelarts-sync.yml"} <= names
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -53,3 +53,13 @@ def test_the_pr_check_validates_against_the_base_branch_with_full_history() -> N
     assert steps[0]["with"]["fetch-depth"] == 0
     assert any("--base" in call for call in invocations(workflow))
     assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
+
+
+def test_the_sync_job_never_overlaps_and_applies_the_plan_it_showed() -> None:
+    workflow = yaml.safe_load((ROOT / ".github/templates/modelarts-sync.yml").read_text())
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    calls = invocations(workflow)
+    assert any(c.startswith("modelarts-gitops plan") and "--out plan.json" in c for c in calls)
+    assert "modelarts-gitops sync --plan plan.json" in calls
+    secrets = workflow["jobs"]["sync"]["env"]
+    assert all("secrets." in secrets[k] for k in ("MODELARTS_AK", "MODELARTS_SK"))
