@@ -144,7 +144,8 @@ def test_changed_only_reports_changed_files_but_sees_the_whole_tree(
 
 
 def test_passing_a_config_file_checks_the_imports_that_use_it(run: Run, repo: Path) -> None:
-    write(repo, "models/demo/config.json", '{"model_algorithm": "x", "model_type": "Image"}\n')
+    config = '{"model_algorithm": "x", "model_type": "Image", "health": {"url": "/health"}}\n'
+    write(repo, "models/demo/config.json", config)
     text = IMPORT.replace("{name}", "demo").replace("{version}", "1.0.0")
     add(repo, "demo", "1.0.0", text.split("config:")[0] + "config: config.json\n")
     add(repo, "other", "1.1.0", "name: other\nversion: 1.1.0\n")  # broken, but not a user

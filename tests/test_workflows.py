@@ -1,4 +1,4 @@
-"""The GitHub workflows parse, and every `modelarts-gitops` call in them is accepted by our parser."""
+"""The GitHub workflows parse, and every `modelarts-gitops` call in them is accepted by the CLI."""
 
 from __future__ import annotations
 

@@ -53,7 +53,13 @@ class SchemaCheck:
 
     @staticmethod
     def _owned_by_rule(error: ValidationError) -> bool:
-        """A keyword in a subschema marked `x-rule` is reported by that rule instead."""
+        """A keyword in a subschema marked `x-rule` is reported by that rule instead.
+
+        Except a null value (`name:` left empty): the rules check only values that are
+        there, so the schema reports it as a wrong type.
+        """
+        if error.validator == "type" and error.instance is None:
+            return False
         return isinstance(error.schema, Mapping) and "x-rule" in error.schema
 
     def _explain(self, error: ValidationError) -> Iterator[Finding]:
@@ -103,7 +109,9 @@ class SchemaCheck:
             message = f"{name} must be {wanted}, not {kind_of(error.instance)}"
             yield Finding(path, message, rule=self.rules["type"])
             return
-        best = best_match(error.context or [])
+        # A branch whose type matched says more than "must be a mapping" from another branch.
+        context = error.context or []
+        best = best_match([e for e in context if e.validator != "type"] or context)
         if best is None:
             yield Finding(path, f"{name}: {error.message}", rule=self.rules["constraint"])
         else:

@@ -2,11 +2,26 @@
 
 from validator.check.rules import (
     config,
+    config_apis,
+    config_health,
+    config_image,
     deployment,
     file,
     identity,
     image,
+    repository,
     structure,
 )
 
-FAMILIES = (file, structure, identity, image, config, deployment)
+FAMILIES = (
+    file,
+    structure,
+    identity,
+    image,
+    config,
+    config_image,
+    config_apis,
+    config_health,
+    deployment,
+    repository,
+)

@@ -6,6 +6,7 @@ A model can later be deployed only as the service types it was imported with
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from validator.check.registry import rule
@@ -42,6 +43,8 @@ def deployment_types(spec: Spec) -> Iterator[Finding]:
         )
     seen: set[str] = set()
     for index, value in enumerate(types):
+        if value is None:
+            continue  # the schema reports a null item
         path = ("deployment_types", index)
         key = value if isinstance(value, str) else repr(value)
         if key in seen:
@@ -78,12 +81,14 @@ def min_specs_range(spec: Spec) -> Iterator[Finding]:
     if not isinstance(specs, dict):
         return
     for key, (types, lowest, inclusive, unit) in SPEC_LIMITS.items():
-        if key not in specs:
-            continue
+        if specs.get(key) is None:
+            continue  # absent, or null, which the schema reports
         value, path = specs[key], ("min_inference_specs", key)
         if isinstance(value, bool) or not isinstance(value, types):
             kind = "a whole number" if types == (int,) else "a number"
             yield Finding(path, f"{key} must be {kind} of {unit}, not {type(value).__name__}")
+        elif not math.isfinite(value):
+            yield Finding(path, f"{key} is {value}; it must be a finite number of {unit}")
         elif value < lowest or (value == lowest and not inclusive):
             bound = f"{lowest} or more" if inclusive else f"greater than {lowest}"
             yield Finding(path, f"{key} is {value}; it must be {bound}")

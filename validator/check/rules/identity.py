@@ -38,8 +38,9 @@ def name_format(spec: Spec) -> Iterator[Finding]:
     if name is None:
         return
     if not isinstance(name, str):
+        written = spec.document.raw_text(("name",)) or str(name)  # `true`, not `True`
         yield Finding(
-            ("name",), f"name must be text, not {type(name).__name__}", f'quote it: "{name}"'
+            ("name",), f"name must be text, not {type(name).__name__}", f'quote it: "{written}"'
         )
         return
     if not name:
@@ -54,7 +55,7 @@ def name_format(spec: Spec) -> Iterator[Finding]:
             ("name",),
             f"name `{name}` contains {shown}; "
             "only letters, CJK characters, digits, - and _ are allowed",
-            f"name: {fixed}",
+            f"name: {fixed}" if fixed else None,
         )
 
 
@@ -75,7 +76,8 @@ def version_problem(version: str) -> tuple[str, str | None] | None:
     """What is wrong with a version string, and the fixed version when one is obvious."""
     parts = version.split(".")
     if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
-        digits = [p for p in parts if p.isascii() and p.isdigit()]
+        # `v1.0.0` -> 1.0.0: the numbers after a `v` prefix, not the two zeros alone
+        digits = [p for p in version.lstrip("vV").split(".") if p.isascii() and p.isdigit()]
         fixed = ".".join(([str(int(p)) for p in digits] + ["0", "0", "0"])[:3]) if digits else None
         return f"version `{version}` is not three numbers D.D.D", fixed
     numbers = [int(p) for p in parts]
@@ -101,9 +103,9 @@ def version_format(spec: Spec) -> Iterator[Finding]:
     if not isinstance(version, str):
         written = spec.document.raw_text(("version",)) or str(version)
         problem = version_problem(written)
-        fixed: str = problem[1] if problem and problem[1] else written
+        fixed = problem[1] if problem else written  # None: quoting alone would not fix it
         message = f"version {written} is read by YAML as the number {version}; quote it"
-        yield Finding(("version",), message, f'version: "{fixed}"')
+        yield Finding(("version",), message, f'version: "{fixed}"' if fixed else None)
         return
     found = version_problem(version)
     if found:
@@ -155,6 +157,8 @@ def labels_format(spec: Spec) -> Iterator[Finding]:
     first: dict[object, int] = {}
     for index, label in enumerate(labels):
         path = ("labels", index)
+        if label is None:
+            continue  # the schema reports a null item
         if not isinstance(label, str):
             yield Finding(path, f"label must be text, not {type(label).__name__}")
             continue
@@ -217,11 +221,13 @@ def path_agrees(spec: Spec) -> Iterator[Finding]:
     expected = f"{spec.settings.models_dir}/{name}/{version}{file.suffix}"
     if file.parent.name != name or file.parent.parent != models:
         yield Finding(
-            ("name",), f"name `{name}` does not match the folder `{file.parent.name}`",
+            ("name",),
+            f"name `{name}` does not match the folder `{file.parent.name}`",
             f"move the file to {expected}",
         )
     elif file.stem != version:
         yield Finding(
-            ("version",), f"version `{version}` does not match the file name `{file.name}`",
+            ("version",),
+            f"version `{version}` does not match the file name `{file.name}`",
             f"rename it to {expected}",
         )

@@ -49,16 +49,20 @@ def image_grammar(spec: Spec) -> Iterator[Finding]:
     if isinstance(parsed, ImageRefError):
         where = f" (at character {parsed.offset + 1})" if parsed.offset else ""
         yield Finding(PATH, f"image `{image}`: {parsed.message}{where}", parsed.suggestion)
-    elif (
-        parsed.host
-        and SWR_HOST.fullmatch(parsed.host)
-        and not SWR_ORG.fullmatch(parsed.organization)
-    ):
-        yield Finding(
-            PATH,
-            f"SWR organization `{parsed.organization}` must start with a lower-case letter "
-            "and have at most 64 characters",
-        )
+    elif parsed.host and SWR_HOST.fullmatch(parsed.host):
+        if not SWR_ORG.fullmatch(parsed.organization):
+            yield Finding(
+                PATH,
+                f"SWR organization `{parsed.organization}` must start with a lower-case letter "
+                "and have at most 64 characters",
+            )
+        elif "/" not in parsed.path:  # SWR paths are always <organization>/<repository>
+            yield Finding(
+                PATH,
+                f"image `{image}` names the SWR organization `{parsed.organization}` "
+                "but no repository",
+                f"{parsed.host}/{parsed.organization}/<repository>{_suffix(parsed)}",
+            )
 
 
 @rule("MA302", "the image comes from SWR or an allowed registry")

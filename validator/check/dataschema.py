@@ -1,0 +1,200 @@
+"""The JSON Schemas inside config.json (`apis[].request.data`, `response.data`), checked as schemas.
+
+ModelArts' own examples follow the older drafts (array-form `items`), so a data
+schema is checked against draft-07 unless its `$schema` names another draft.
+`"type": "file"` is ModelArts' mark for an uploaded file: it is accepted by
+checking a copy in which it reads `"string"`. Keys that are no keyword of the
+draft are ignored by every validator, so they are found by walking the schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import (
+    Draft3Validator,
+    Draft4Validator,
+    Draft6Validator,
+    Draft7Validator,
+    Draft201909Validator,
+    Draft202012Validator,
+    validators,
+)
+from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.protocols import Validator
+
+from validator.check.schema import kind_of
+from validator.diagnostics import DataPath, dotted, suggest
+
+FILE = "file"
+TYPES = ("string", "number", "integer", "boolean", "object", "array", "null", FILE)
+DRAFTS: dict[type[Validator], str] = {
+    Draft3Validator: "draft-03",
+    Draft4Validator: "draft-04",
+    Draft6Validator: "draft-06",
+    Draft7Validator: "draft-07",
+    Draft201909Validator: "draft 2019-09",
+    Draft202012Validator: "draft 2020-12",
+}
+# Keywords that no draft's validator class lists: annotations, the `if` branches, and `$defs`
+# (a `$ref` into it works in every draft, so older schemas use it too).
+_ANNOTATIONS = {"$schema", "$comment", "title", "description", "default", "examples", "readOnly"}
+_ANNOTATIONS |= {"writeOnly", "then", "else", "$defs"}
+_VOCABULARIES = {"$anchor", "$vocabulary", "$dynamicAnchor", "$recursiveAnchor", "$id"}
+_VOCABULARIES |= {"deprecated", "contentEncoding", "contentMediaType", "contentSchema"}
+_VOCABULARIES |= {"maxContains", "minContains"}
+# Where subschemas sit: one schema, a list of schemas, or a mapping of names to schemas.
+_ONE = {"additionalItems", "additionalProperties", "contains", "propertyNames", "if", "then"}
+_ONE |= {"else", "not", "unevaluatedItems", "unevaluatedProperties", "contentSchema", "items"}
+_LIST = {"allOf", "anyOf", "oneOf", "prefixItems", "items", "extends"}
+_MAP = {"properties", "patternProperties", "definitions", "$defs", "dependentSchemas"}
+_MAP |= {"dependencies"}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A defect at a path inside the data schema."""
+
+    path: DataPath
+    message: str
+    suggestion: str | None = None
+
+
+def draft_of(schema: Mapping[str, Any]) -> type[Validator]:
+    """The draft the schema names in `$schema`, draft-07 when it names none (or none we know)."""
+    if not isinstance(schema.get("$schema"), str):
+        return Draft7Validator
+    return validators.validator_for(schema, default=Draft7Validator)
+
+
+def names_known_draft(schema: Mapping[str, Any]) -> bool:
+    declared = schema.get("$schema")
+    if declared is None:
+        return True
+    meta = draft_of(schema).META_SCHEMA
+    meta_id = str(meta.get("$id", meta.get("id", "")))
+    return isinstance(declared, str) and declared.rstrip("#") == meta_id.rstrip("#")
+
+
+def keywords(draft: type[Validator]) -> frozenset[str]:
+    known = set(draft.VALIDATORS) | set(draft.META_SCHEMA.get("properties", {})) | _ANNOTATIONS
+    if draft in (Draft201909Validator, Draft202012Validator):
+        known |= _VOCABULARIES
+    return frozenset(known)
+
+
+def subschemas(schema: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, dict[str, Any]]]:
+    """Every schema object in `schema`, with its path; keys that are no keyword are not entered."""
+    if not isinstance(schema, dict):
+        return
+    yield path, schema
+    for key, value in schema.items():
+        if isinstance(value, dict) and key in _ONE:
+            yield from subschemas(value, (*path, key))
+        elif isinstance(value, list) and key in _LIST:
+            for index, item in enumerate(value):
+                yield from subschemas(item, (*path, key, index))
+        elif isinstance(value, dict) and key in _MAP:
+            for name, item in value.items():
+                yield from subschemas(item, (*path, key, name))
+
+
+def declares_file(schema: Any) -> bool:
+    """True when some subschema is `"type": "file"` (an upload field)."""
+    for _, node in subschemas(schema):
+        kind = node.get("type")
+        if kind == FILE or (isinstance(kind, list) and FILE in kind):
+            return True
+    return False
+
+
+def unknown_keywords(schema: Mapping[str, Any]) -> Iterator[Problem]:
+    draft = draft_of(schema)
+    known = keywords(draft)
+    for path, node in subschemas(schema):
+        for key in node:
+            if key in known or key.startswith("x-"):
+                continue
+            message = f"`{key}` is not a {DRAFTS[draft]} keyword; validators ignore it"
+            yield Problem((*path, key), message, suggest(key, sorted(known)))
+
+
+def invalid(schema: Mapping[str, Any]) -> Iterator[Problem]:
+    """What the draft's metaschema says about the schema, one problem per failing place."""
+    draft = draft_of(schema)
+    meta = validators.validator_for(draft.META_SCHEMA, default=draft)
+    checker = meta(draft.META_SCHEMA, format_checker=meta.FORMAT_CHECKER)
+    seen: set[Problem] = set()  # 2020-12 reaches one place through several dynamic refs
+    for error in checker.iter_errors(_file_as_string(schema)):
+        problem = _explain(_type_name(error) or best_match([error]) or error, draft)
+        if problem not in seen:
+            seen.add(problem)
+            yield problem
+
+
+def _type_name(error: ValidationError) -> ValidationError | None:
+    """The error saying a `type` value is no type name, wherever it sits under `anyOf`."""
+    found = [e for e in _descendants(error) if _names_types(e) and isinstance(e.instance, str)]
+    return max(found, key=lambda e: len(e.absolute_path), default=None)
+
+
+def _descendants(error: ValidationError) -> Iterator[ValidationError]:
+    yield error
+    for child in error.context or []:
+        yield from _descendants(child)
+
+
+def _names_types(error: ValidationError) -> bool:
+    allowed = error.validator_value
+    return error.validator == "enum" and isinstance(allowed, list) and "object" in allowed
+
+
+def _explain(error: ValidationError, draft: type[Validator]) -> Problem:
+    path: DataPath = tuple(error.absolute_path)
+    where = f"`{dotted(path)}`" if path else "the schema"
+    if _names_types(error):
+        listed = ", ".join(TYPES)
+        message = f"{where}: `{error.instance}` is not a JSON Schema type; use one of {listed}"
+        return Problem(path, message, suggest(str(error.instance), TYPES))
+    context = error.context or []
+    if error.validator == "type" or (context and all(e.validator == "type" for e in context)):
+        allowed = [t for e in (context or [error]) for t in _as_list(e.validator_value)]
+        wanted = " or ".join(_KINDS.get(t, t) for t in dict.fromkeys(allowed))
+        message = f"{where} must be {wanted}, not {kind_of(error.instance)}"
+        hint = None
+        if path and path[-1] == "items" and isinstance(error.instance, list):
+            hint = f"array-form `items` is `prefixItems` in {DRAFTS[draft]}, or drop `$schema`"
+        return Problem(path, message, hint)
+    return Problem(path, f"{where}: {error.message}")
+
+
+def _file_as_string(node: Any) -> Any:
+    """A copy where `"type": "file"` reads `"type": "string"`, for the metaschema."""
+    if isinstance(node, list):
+        return [_file_as_string(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    copy = {key: _file_as_string(value) for key, value in node.items()}
+    kind = node.get("type")
+    if kind == FILE:
+        copy["type"] = "string"
+    elif isinstance(kind, list) and FILE in kind:
+        copy["type"] = list(dict.fromkeys("string" if t == FILE else t for t in kind))
+    return copy
+
+
+_KINDS = {
+    "string": "a string",
+    "object": "a mapping",
+    "array": "a list",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else [value]
