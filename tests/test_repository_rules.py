@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import GOOD_IMPORT, Run, write
 
+# The rules these tests make fail; the fixture meta-test counts them as covered.
+COVERED_IN_REPOSITORY_TESTS = {"MA601", "MA602", "MA603", "MA604"}
 IMPORT = GOOD_IMPORT.replace("demo-model", "{name}").replace('"1.0.0"', '"{version}"')
 
 

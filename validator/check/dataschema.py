@@ -9,6 +9,7 @@ draft are ignored by every validator, so they are found by walking the schema.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from jsonschema import (
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 
-from validator.check.schema import kind_of
+from validator.check.schema import MEMO_SIZE, kind_of, memo_key
 from validator.diagnostics import DataPath, dotted, suggest
 
 FILE = "file"
@@ -121,11 +122,31 @@ def unknown_keywords(schema: Mapping[str, Any]) -> Iterator[Problem]:
             yield Problem((*path, key), message, suggest(key, sorted(known)))
 
 
-def invalid(schema: Mapping[str, Any]) -> Iterator[Problem]:
-    """What the draft's metaschema says about the schema, one problem per failing place."""
-    draft = draft_of(schema)
+_MEMO: dict[str, list[Problem]] = {}
+
+
+def invalid(schema: Mapping[str, Any]) -> list[Problem]:
+    """What the draft's metaschema says about the schema; remembered per content."""
+    key = memo_key(schema)
+    if key is None:
+        return list(_invalid(schema))
+    if key not in _MEMO:
+        if len(_MEMO) >= MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = list(_invalid(schema))
+    return _MEMO[key]
+
+
+@functools.cache
+def _checker(draft: Any) -> Any:
     meta = validators.validator_for(draft.META_SCHEMA, default=draft)
-    checker = meta(draft.META_SCHEMA, format_checker=meta.FORMAT_CHECKER)
+    return meta(draft.META_SCHEMA, format_checker=meta.FORMAT_CHECKER)
+
+
+def _invalid(schema: Mapping[str, Any]) -> Iterator[Problem]:
+    """One problem per failing place."""
+    draft = draft_of(schema)
+    checker = _checker(draft)
     seen: set[Problem] = set()  # 2020-12 reaches one place through several dynamic refs
     for error in checker.iter_errors(_file_as_string(schema)):
         problem = _explain(_type_name(error) or best_match([error]) or error, draft)

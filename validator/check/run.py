@@ -8,6 +8,7 @@ config file passed alone re-checks every import that uses it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,10 @@ from validator.check.registry import RULES, Rule, checks
 from validator.check.subject import ConfigUse, Repository, Spec, absolute
 from validator.diagnostics import Diagnostic, Finding, Located
 from validator.errors import UserError
-from validator.load.document import Document
+from validator.load.document import Document, display
 from validator.load.git_base import BaseState
 from validator.load.imports import ConfigCache, LoadedImport, load_import
+from validator.load.index import read_light
 from validator.settings import Settings
 
 SUFFIXES = (".yaml", ".yml")
@@ -44,7 +46,11 @@ def collect_files(paths: Sequence[Path], settings: Settings) -> list[Path]:
 
 
 def _yaml_under(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+    found: list[Path] = []
+    for parent, folders, names in os.walk(folder):
+        folders.sort()
+        found.extend(Path(parent, n) for n in sorted(names) if n.endswith(SUFFIXES))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +91,11 @@ def check(
     targets: set[Path] = set()
     located: list[Located] = []
     for key, file in everything.items():
+        if key not in named:  # only its identity matters, unless it uses a config passed in
+            light = read_light(file, display(file))
+            if light is not None and not _uses(light.config, file, configs):
+                specs.append(Spec(light.document, file, settings))
+                continue
         loaded = load_import(file, settings.root, settings.max_file_size, cache)
         target = (key in named or loaded.config_file in configs) and _changed(loaded, changed)
         if target:
@@ -108,6 +119,10 @@ def check(
     for rule in checks("repository"):
         located.extend(_run(rule, repository, None))
     return Checked(finalize(located, documents, settings), specs)
+
+
+def _uses(config: str | None, file: Path, configs: set[Path]) -> bool:
+    return bool(configs) and config is not None and (file.parent / config).resolve() in configs
 
 
 def _changed(loaded: LoadedImport, changed: set[Path] | None) -> bool:

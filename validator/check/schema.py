@@ -10,6 +10,7 @@ message). A compiled validator could serve the fast path behind the same
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -46,10 +47,22 @@ class SchemaCheck:
         self.schema = schema
         self.rules = rules
         self.validator = Draft202012Validator(schema)
+        self._memo: dict[str, list[Finding]] = {}
 
     def findings(self, instance: Any) -> Iterator[Finding]:
         for error in self.validator.iter_errors(instance):
             yield from self._explain(error)
+
+    def findings_memo(self, instance: Any) -> list[Finding]:
+        """`findings`, remembered per content: versions of a model repeat the same config."""
+        key = memo_key(instance)
+        if key is None:
+            return list(self.findings(instance))
+        if key not in self._memo:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = list(self.findings(instance))
+        return self._memo[key]
 
     @staticmethod
     def _owned_by_rule(error: ValidationError) -> bool:
@@ -116,6 +129,17 @@ class SchemaCheck:
             yield Finding(path, f"{name}: {error.message}", rule=self.rules["constraint"])
         else:
             yield from self._explain(best)
+
+
+MEMO_SIZE = 4096
+
+
+def memo_key(value: Any) -> str | None:
+    """A key equal for equal JSON content (and for nothing else), or None if not JSON."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -96,7 +96,7 @@ def config_schema(use: ConfigUse) -> Iterator[Finding]:
     misspelt key (`procotol`, `Content-Type`) silently loses its value. The
     message suggests the closest known key.
     """
-    yield from _schema_check().findings(config_data(use))
+    yield from _schema_check().findings_memo(config_data(use))
 
 
 declare(
