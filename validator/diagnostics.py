@@ -6,7 +6,7 @@ import difflib
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from validator.load.document import Document
@@ -92,3 +92,13 @@ def dotted(path: DataPath) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
+
+
+def kind_of(value: Any) -> str:
+    """How a value's type is named in messages: `a string`, `a list`, `null`."""
+    if isinstance(value, bool):
+        return "a boolean"
+    for name, python in (("number", (int, float)), ("string", str), ("list", list)):
+        if isinstance(value, python):
+            return f"a {name}"
+    return "a mapping" if isinstance(value, dict) else "null"

@@ -26,8 +26,8 @@ from jsonschema import (
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 
-from validator.check.schema import MEMO_SIZE, kind_of, memo_key
-from validator.diagnostics import DataPath, dotted, suggest
+from validator.check.schema import MEMO_SIZE, memo_key
+from validator.diagnostics import DataPath, dotted, kind_of, suggest
 
 FILE = "file"
 TYPES = ("string", "number", "integer", "boolean", "object", "array", "null", FILE)

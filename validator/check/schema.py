@@ -17,7 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from validator.diagnostics import DataPath, Finding, dotted, suggest
+from validator.diagnostics import DataPath, Finding, dotted, kind_of, suggest
 from validator.schemas import load_schema
 
 _TYPE_NAMES = {
@@ -29,15 +29,6 @@ _TYPE_NAMES = {
     "boolean": "true or false",
     "null": "null",
 }
-
-
-def kind_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    for name, python in (("number", (int, float)), ("string", str), ("list", list)):
-        if isinstance(value, python):
-            return f"a {name}"
-    return "a mapping" if isinstance(value, dict) else "null"
 
 
 class SchemaCheck:

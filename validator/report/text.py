@@ -22,8 +22,13 @@ def format_diagnostic(d: Diagnostic, *, colour: bool = False) -> str:
     severity = str(d.severity)
     if colour:
         severity = f"\033[{_COLOURS[d.severity]}m{severity}\033[0m"
-    text = f"{d.file}:{d.line}:{d.column}: {d.rule} {severity} {d.message}\n"
-    return text + (f"    hint: {d.suggestion}\n" if d.suggestion else "")
+    # One line per finding, so editors and CI parse it: a newline in a value is shown escaped.
+    text = f"{d.file}:{d.line}:{d.column}: {d.rule} {severity} {_one_line(d.message)}\n"
+    return text + (f"    hint: {_one_line(d.suggestion)}\n" if d.suggestion else "")
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from validator.check.registry import declare, rule
-from validator.check.schema import SchemaCheck, kind_of
+from validator.check.schema import SchemaCheck
 from validator.check.subject import ConfigUse
-from validator.diagnostics import Finding, Severity
+from validator.diagnostics import Finding, Severity, kind_of
 from validator.schemas import load_schema
 
 SCHEMA_RULES = {

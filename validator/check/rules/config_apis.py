@@ -16,9 +16,8 @@ from urllib.parse import urlsplit
 from validator.check import dataschema
 from validator.check.registry import rule
 from validator.check.rules.config import config_data
-from validator.check.schema import kind_of
 from validator.check.subject import ConfigUse, Spec
-from validator.diagnostics import DataPath, Finding, Severity, dotted, suggest
+from validator.diagnostics import DataPath, Finding, Severity, dotted, kind_of, suggest
 
 METHODS = ("post", "get")
 SIDES = ("request", "response")

@@ -17,9 +17,8 @@ from typing import Any
 from validator.check.registry import rule
 from validator.check.rules.config import config_data
 from validator.check.rules.config_apis import path_problem
-from validator.check.schema import kind_of
 from validator.check.subject import ConfigUse, Spec
-from validator.diagnostics import Finding, Severity, suggest
+from validator.diagnostics import Finding, Severity, kind_of, suggest
 
 METHODS = ("HTTP", "EXEC")
 LIMIT = 2147483647

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from validator.check.registry import rule
 from validator.check.subject import Spec
-from validator.diagnostics import Finding, Severity, suggest
+from validator.diagnostics import Finding, Severity, kind_of, suggest
 
 TYPES = ("real-time", "batch", "edge")
 SPEC_LIMITS = {  # key: (allowed types, lowest value, is the lowest value allowed, unit)
@@ -86,7 +86,7 @@ def min_specs_range(spec: Spec) -> Iterator[Finding]:
         value, path = specs[key], ("min_inference_specs", key)
         if isinstance(value, bool) or not isinstance(value, types):
             kind = "a whole number" if types == (int,) else "a number"
-            yield Finding(path, f"{key} must be {kind} of {unit}, not {type(value).__name__}")
+            yield Finding(path, f"{key} must be {kind} of {unit}, not {kind_of(value)}")
         elif not math.isfinite(value):
             yield Finding(path, f"{key} is {value}; it must be a finite number of {unit}")
         elif value < lowest or (value == lowest and not inclusive):

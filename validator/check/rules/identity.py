@@ -14,7 +14,7 @@ from typing import Any
 
 from validator.check.registry import rule
 from validator.check.subject import Spec
-from validator.diagnostics import Finding, Severity
+from validator.diagnostics import Finding, Severity, kind_of
 
 NAME_CHAR = re.compile(r"[A-Za-z0-9_\u3400-\u4dbf\u4e00-\u9fff-]")
 FORBIDDEN = "&!'\"<>="
@@ -24,7 +24,7 @@ URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
 
 
 def _type_error(field: str, value: Any, wanted: str) -> Finding:
-    return Finding((field,), f"`{field}` must be {wanted}, not {type(value).__name__}")
+    return Finding((field,), f"`{field}` must be {wanted}, not {kind_of(value)}")
 
 
 @rule("MA201", "name is 1-64 letters, CJK characters, digits, - or _")
@@ -40,7 +40,7 @@ def name_format(spec: Spec) -> Iterator[Finding]:
     if not isinstance(name, str):
         written = spec.document.raw_text(("name",)) or str(name)  # `true`, not `True`
         yield Finding(
-            ("name",), f"name must be text, not {type(name).__name__}", f'quote it: "{written}"'
+            ("name",), f"name must be text, not {kind_of(name)}", f'quote it: "{written}"'
         )
         return
     if not name:
@@ -160,7 +160,7 @@ def labels_format(spec: Spec) -> Iterator[Finding]:
         if label is None:
             continue  # the schema reports a null item
         if not isinstance(label, str):
-            yield Finding(path, f"label must be text, not {type(label).__name__}")
+            yield Finding(path, f"label must be text, not {kind_of(label)}")
             continue
         if label in first:
             yield Finding(path, f"label `{label}` appears twice", "remove the second one")

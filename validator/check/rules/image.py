@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from validator.check.imageref import ImageRef, ImageRefError, parse_image
 from validator.check.registry import rule
 from validator.check.subject import Spec
-from validator.diagnostics import Finding, Severity, suggest
+from validator.diagnostics import Finding, Severity, kind_of, suggest
 
 SWR_HOST = re.compile(r"swr\.(?P<region>[a-z0-9-]+)\.(?:otc\.t-systems\.com|myhuaweicloud\.com)")
 SWR_ORG = re.compile(r"[a-z][a-z0-9._-]{0,63}")
@@ -43,7 +43,7 @@ def image_grammar(spec: Spec) -> Iterator[Finding]:
     if image is None:
         return
     if not isinstance(image, str):
-        yield Finding(PATH, f"image must be text, not {type(image).__name__}")
+        yield Finding(PATH, f"image must be text, not {kind_of(image)}")
         return
     parsed = parse_image(image)
     if isinstance(parsed, ImageRefError):
