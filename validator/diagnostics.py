@@ -94,6 +94,17 @@ def dotted(path: DataPath) -> str:
     return text
 
 
+TYPE_NAMES = {  # JSON Schema type names as messages say them
+    "string": "a string",
+    "object": "a mapping",
+    "array": "a list",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
 def kind_of(value: Any) -> str:
     """How a value's type is named in messages: `a string`, `a list`, `null`."""
     if isinstance(value, bool):

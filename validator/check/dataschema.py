@@ -27,7 +27,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 
 from validator.check.schema import MEMO_SIZE, memo_key
-from validator.diagnostics import DataPath, dotted, kind_of, suggest
+from validator.diagnostics import TYPE_NAMES, DataPath, dotted, kind_of, suggest
 
 FILE = "file"
 TYPES = ("string", "number", "integer", "boolean", "object", "array", "null", FILE)
@@ -182,7 +182,7 @@ def _explain(error: ValidationError, draft: type[Validator]) -> Problem:
     context = error.context or []
     if error.validator == "type" or (context and all(e.validator == "type" for e in context)):
         allowed = [t for e in (context or [error]) for t in _as_list(e.validator_value)]
-        wanted = " or ".join(_KINDS.get(t, t) for t in dict.fromkeys(allowed))
+        wanted = " or ".join(TYPE_NAMES.get(t, t) for t in dict.fromkeys(allowed))
         message = f"{where} must be {wanted}, not {kind_of(error.instance)}"
         hint = None
         if path and path[-1] == "items" and isinstance(error.instance, list):
@@ -204,17 +204,6 @@ def _file_as_string(node: Any) -> Any:
     elif isinstance(kind, list) and FILE in kind:
         copy["type"] = list(dict.fromkeys("string" if t == FILE else t for t in kind))
     return copy
-
-
-_KINDS = {
-    "string": "a string",
-    "object": "a mapping",
-    "array": "a list",
-    "integer": "an integer",
-    "number": "a number",
-    "boolean": "true or false",
-    "null": "null",
-}
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -17,18 +17,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from validator.diagnostics import DataPath, Finding, dotted, kind_of, suggest
+from validator.diagnostics import TYPE_NAMES, DataPath, Finding, dotted, kind_of, suggest
 from validator.schemas import load_schema
-
-_TYPE_NAMES = {
-    "string": "a string",
-    "object": "a mapping",
-    "array": "a list",
-    "integer": "an integer",
-    "number": "a number",
-    "boolean": "true or false",
-    "null": "null",
-}
 
 
 class SchemaCheck:
@@ -94,7 +84,7 @@ class SchemaCheck:
             )
         elif keyword == "type":
             expected = error.validator_value
-            wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in _as_list(expected))
+            wanted = " or ".join(TYPE_NAMES.get(t, t) for t in _as_list(expected))
             message = f"{name} must be {wanted}, not {kind_of(error.instance)}"
             yield Finding(path, message, rule=self.rules["type"])
         elif keyword in ("enum", "const"):
@@ -109,7 +99,7 @@ class SchemaCheck:
     def _alternatives(self, error: ValidationError, path: DataPath, name: str) -> Iterator[Finding]:
         if error.context and all(e.validator == "type" for e in error.context):
             kinds = [t for e in error.context for t in _as_list(e.validator_value)]
-            wanted = " or ".join(_TYPE_NAMES.get(k, k) for k in kinds)
+            wanted = " or ".join(TYPE_NAMES.get(k, k) for k in kinds)
             message = f"{name} must be {wanted}, not {kind_of(error.instance)}"
             yield Finding(path, message, rule=self.rules["type"])
             return
