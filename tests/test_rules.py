@@ -194,6 +194,10 @@ MESSAGES = [
     ("labels: [object-detection]", "MA204", "only letters", "object_detection"),
     ('config: ""', "MA105", "non-empty", None),
     (f"source: {{image: '{SWR}/ml-team:1'}}", "MA301", "no repository", "ml-team/<repository>:1"),
+    (f"source: {{image: '{SWR.upper()}/t/i@sha256:{DIGEST}'}}", "MA302", "must be lower case",
+     f"{SWR}/t/i@sha256:{DIGEST}"),
+    ("config: configs/nope.json", "MA401", "does not exist", None),
+    ("name: 42", "MA201", "must be text, not a number", 'quote it: "42"'),
 ]
 
 
@@ -446,6 +450,11 @@ def test_config_file_beside_the_import(repo: Path) -> None:
     assert found(repo, text, "models/demo-model/1.0.0.yaml") == []
     [missing] = diagnostics(repo, compose("config: conifg.json"), "models/demo-model/1.0.0.yaml")
     assert (missing.line, missing.column, missing.rule) == (1, 9, "MA401")
+    assert missing.suggestion == "did you mean `config.json`?"
+    write(repo, "models/demo-model/configs/serving.json", CONFIG_JSON)
+    text = compose("config: configs/servign.json")
+    [nested] = diagnostics(repo, text, "models/demo-model/1.0.0.yaml")
+    assert nested.suggestion == "did you mean `configs/serving.json`?"
     assert missing.suggestion == "did you mean `config.json`?"
 
 

@@ -7,6 +7,7 @@ Document (and reports its problems once) to every import that names it.
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,8 +78,9 @@ def _load_config_file(
         problem("MA402", f"config path `{value}` is a symlink that leads outside the repository")
         return
     if not resolved.exists():
-        siblings = [p.name for p in target.parent.glob("*.json")] if target.parent.is_dir() else []
-        problem("MA401", f"config file `{value}` does not exist", suggest(target.name, siblings))
+        folder = posixpath.dirname(value)
+        siblings = [posixpath.join(folder, p.name) for p in target.parent.glob("*.json")]
+        problem("MA401", f"config file `{value}` does not exist", suggest(value, siblings))
         return
     if not resolved.is_file():
         problem("MA403", f"config path `{value}` is not a regular file")

@@ -85,6 +85,9 @@ def image_registry(spec: Spec) -> Iterator[Finding]:
             f"image `{image.path}` names no registry host, so it means Docker Hub",
             f"{fixed}{_suffix(image)}",
         )
+    elif SWR_HOST.fullmatch(image.host.lower()) and image.host != image.host.lower():
+        fixed = image.name.replace(image.host, image.host.lower(), 1) + _suffix(image)
+        yield Finding(PATH, f"registry host `{image.host}` must be lower case", fixed)
     elif not SWR_HOST.fullmatch(image.host) and image.name.split("/")[0] not in allowed:
         hint = suggest(image.host, allowed) if allowed else None
         message = f"registry `{image.host}` is not an SWR endpoint (swr.<region>.otc.t-systems.com)"
