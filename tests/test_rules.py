@@ -194,8 +194,12 @@ MESSAGES = [
     ("labels: [object-detection]", "MA204", "only letters", "object_detection"),
     ('config: ""', "MA105", "non-empty", None),
     (f"source: {{image: '{SWR}/ml-team:1'}}", "MA301", "no repository", "ml-team/<repository>:1"),
-    (f"source: {{image: '{SWR.upper()}/t/i@sha256:{DIGEST}'}}", "MA302", "must be lower case",
-     f"{SWR}/t/i@sha256:{DIGEST}"),
+    (
+        f"source: {{image: '{SWR.upper()}/t/i@sha256:{DIGEST}'}}",
+        "MA302",
+        "must be lower case",
+        f"{SWR}/t/i@sha256:{DIGEST}",
+    ),
     ("config: configs/nope.json", "MA401", "does not exist", None),
     ("name: 42", "MA201", "must be text, not a number", 'quote it: "42"'),
 ]
