@@ -289,5 +289,50 @@ def test_registry_serve_prints_its_url(tmp_path: Path) -> None:
 
 def test_bad_registry_url_is_a_one_line_error(run: Run, models: Path) -> None:
     result = run("plan", "--registry", "ftp://example.com")
-    assert result.code == 1
+    assert result.code == 2
     assert result.err.startswith("error: unsupported registry URL")
+
+
+def test_registry_and_project_come_from_the_environment_over_the_file(
+    run: Run, models: Path, server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(models, ".modelarts-gitops.yaml", "registry:\n  project_id: from-the-file\n")
+    monkeypatch.setenv("MODELARTS_TOKEN", TOKEN)
+    monkeypatch.setenv("MODELARTS_REGISTRY", server.url)
+    monkeypatch.setenv("MODELARTS_PROJECT_ID", "p1")
+    result = run("sync")
+    assert result.code == 0, result.err
+    assert len(server.registry.list()) == 3
+    assert not (models / DB).exists()
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda c: c.update(desired=None),
+        lambda c: c["desired"].update(name="evil"),
+        lambda c: c["desired"].update(install_type="abc"),
+        lambda c: c["desired"].update(name=123),
+        lambda c: c.update(name="../../x", version="1.0.0"),
+        lambda c: c.update(action="explode"),
+    ],
+)
+def test_an_edited_plan_file_is_refused_before_anything_happens(
+    run: Run, models: Path, tamper: object
+) -> None:
+    run("plan", "--out", "plan.json")
+    document = json.loads((models / "plan.json").read_text())
+    tamper(document["changes"][0])  # type: ignore[operator]
+    (models / "plan.json").write_text(json.dumps(document))
+    result = run("sync", "--plan", "plan.json")
+    assert result.code == 2
+    assert result.err.startswith("error: plan.json: not a readable plan file")
+    assert not (models / DB).exists() or stored(models) == []
+
+
+def test_garbage_plan_files_are_one_line_errors(run: Run, models: Path) -> None:
+    (models / "plan.json").write_bytes(b"\xff\xfe garbage")
+    assert run("sync", "--plan", "plan.json").code == 2
+    (models / "plan.json").write_text("[1, 2]")
+    assert run("sync", "--plan", "plan.json").code == 2
+    assert run("sync", "--plan", "missing.json").code == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -64,6 +65,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return Exit.OK
+    except sqlite3.Error as error:  # a local registry file that is no registry, or damaged
+        print(f"error: the registry database cannot be used: {error}", file=sys.stderr)
+        return Exit.FINDINGS
+    except OSError as error:  # writing the output or a file the user named failed
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"error: {error.strerror or error}{where}", file=sys.stderr)
+        return Exit.FINDINGS
+    except Exception as error:  # a bug: still one line, never a traceback for the user
+        kind = type(error).__name__
+        print(f"error: internal error ({kind}: {error}); please report it", file=sys.stderr)
+        return Exit.FINDINGS
 
 
 __all__ = ["Exit", "build_parser", "main"]

@@ -93,6 +93,10 @@ def load_settings(
         settings = replace(
             settings, images=replace(settings.images, region=env["MODELARTS_REGION"])
         )
+    if env.get("MODELARTS_REGISTRY"):
+        settings = replace(settings, registry=env["MODELARTS_REGISTRY"])
+    if env.get("MODELARTS_PROJECT_ID"):
+        settings = replace(settings, project_id=env["MODELARTS_PROJECT_ID"])
     overrides = {k: v for k, v in (flags or {}).items() if v not in (None, (), False)}
     return replace(settings, **overrides)
 
@@ -112,23 +116,31 @@ def _read_file(root: Path, env: Mapping[str, str]) -> tuple[Document | None, str
 
 
 def _yaml_config(path: Path) -> Document:
+    from validator.load.encoding import read_file
     from validator.load.yaml_file import load_yaml
 
-    document, problems = load_yaml(path.read_bytes(), display(path), 1 << 20)
+    raw = read_file(path, display(path), 1 << 20)
+    if isinstance(raw, Located):
+        raise ConfigError([raw])
+    document, problems = load_yaml(raw, display(path), 1 << 20)
     if document is None or problems:
         raise ConfigError(problems)
     return document
 
 
 def _toml_config(path: Path) -> Document | None:
-    text = path.read_text(encoding="utf-8")
     try:
+        text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+), column (\d+)", str(error))
         line, column = (int(match[1]), int(match[2])) if match else (1, 1)
         raise ConfigError([Located(display(path), line, column, "config", str(error))]) from None
-    table = data.get("tool", {}).get(TOOL_TABLE)
+    except (OSError, UnicodeDecodeError) as error:
+        problem = Located(display(path), 1, 1, "config", f"cannot read: {error}")
+        raise ConfigError([problem]) from None
+    tool = data.get("tool")
+    table = tool.get(TOOL_TABLE) if isinstance(tool, dict) else None
     if table is None:
         return None
     return Document(display(path), table, _toml_positions(text, table))

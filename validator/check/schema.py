@@ -94,7 +94,10 @@ class SchemaCheck:
             hint = suggest(str(error.instance), allowed)
             yield Finding(path, message, hint, rule=self.rules["enum"])
         else:
-            yield Finding(path, f"{name}: {error.message}", rule=self.rules["constraint"])
+            # A schema can say in words what its pattern means (`x-message`).
+            said = error.schema.get("x-message") if isinstance(error.schema, Mapping) else None
+            message = f"{name} {said}" if said else f"{name}: {error.message}"
+            yield Finding(path, message, rule=self.rules["constraint"])
 
     def _alternatives(self, error: ValidationError, path: DataPath, name: str) -> Iterator[Finding]:
         if error.context and all(e.validator == "type" for e in error.context):

@@ -79,7 +79,7 @@ def cmd_validate(
 
     settings = settings_for(paths, strict=strict, select=tuple(select), ignore=tuple(ignore))
     files = collect_files(paths, settings)
-    ref = base or default_base(os.environ)
+    ref = (base if base is not None else default_base(os.environ)) or None  # --base "": none
     if changed_only and ref is None:
         raise UserError("--changed-only needs --base REF (or a pull request's base branch)")
     root, size = settings.root, settings.max_file_size

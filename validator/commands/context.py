@@ -38,11 +38,14 @@ def shown_url(url: str) -> str:
 
 
 def head_commit(root: Path) -> str | None:
-    import git
-
+    """The commit provenance records, when there is one to be had (it is optional)."""
     try:
+        import git
+
         with git.Repo(root) as repo:
             return str(repo.head.commit.hexsha)
+    except ImportError:  # GitPython without a git executable on PATH
+        return None
     except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -10,6 +11,13 @@ from typing import Any
 from validator.commands.context import registry_url, settings_for
 from validator.errors import Exit, UserError
 from validator.registry.base import RegistryError
+
+
+def port(text: str) -> int:
+    """An argparse type: a TCP port number, 0 to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return int(text)
 
 
 def add_arguments(commands: Any) -> None:
@@ -27,7 +35,7 @@ def add_arguments(commands: Any) -> None:
     actions = registry.add_subparsers(dest="action", required=True, metavar="ACTION")
     serve = actions.add_parser("serve", help="serve the local registry over the ModelArts API")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
+    serve.add_argument("--port", type=port, default=8080, help="port (0 picks a free one)")
     serve.add_argument(
         "--db", type=Path, help="SQLite file (default: the repository's local registry)"
     )
@@ -61,27 +69,39 @@ def add_arguments(commands: Any) -> None:
 
 def cmd_export(registry: str | None, project_id: str | None, out: Path | None, force: bool) -> int:
     from validator.registry.factory import open_registry
-    from validator.sync.export import export_files, write_files
+    from validator.sync.export import export_files, unsafe, write_files
 
     settings = settings_for()
     url = registry_url(settings, registry)
     folder = out or settings.root / settings.models_dir
     try:
         backend = open_registry(url, project_id or settings.project_id, os.environ)
+    except RegistryError as error:  # a wrong URL or missing credentials: configuration
+        raise UserError(str(error), Exit.USAGE) from None
+    try:
         try:
             models = backend.list()
         finally:
             backend.close()
     except RegistryError as error:
         raise UserError(str(error), Exit.FINDINGS) from None
+    skipped = [reason for m in models if (reason := unsafe(m.spec))]
+    for reason in skipped:
+        print(f"skipped: {reason}", file=sys.stderr)
     files = export_files(models)
     existing = sorted(p for p in files if (folder / p).exists())
     if existing and not force:
         shown = ", ".join(existing[:5]) + (" ..." if len(existing) > 5 else "")
         raise UserError(f"{len(existing)} file(s) exist in {folder} ({shown}); use --force")
-    write_files(folder, files)
-    print(f"wrote {len(files)} file(s) for {len(models)} model version(s) to {folder}")
-    return Exit.OK
+    try:
+        write_files(folder, files)
+    except OSError as error:
+        raise UserError(
+            f"cannot write to {folder}: {error.strerror or error}", Exit.FINDINGS
+        ) from None
+    written = len(models) - len(skipped)
+    print(f"wrote {len(files)} file(s) for {written} model version(s) to {folder}")
+    return Exit.FINDINGS if skipped else Exit.OK
 
 
 def cmd_serve(

@@ -23,6 +23,17 @@ from validator.settings import Settings
 from validator.sync.plan import Action, Plan, fingerprint, owned_models, plan
 
 
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
 def add_registry_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--registry",
@@ -51,7 +62,10 @@ def _open(settings: Settings, flag: str | None, project_id: str | None) -> tuple
     from validator.registry.factory import open_registry
 
     url = registry_url(settings, flag)
-    return open_registry(url, project_id or settings.project_id, os.environ), url
+    try:
+        return open_registry(url, project_id or settings.project_id, os.environ), url
+    except RegistryError as error:  # a wrong URL or missing credentials: configuration
+        raise UserError(str(error), Exit.USAGE) from None
 
 
 def _make_plan(settings: Settings, registry: Registry, prune: bool, replace: bool) -> Plan:
@@ -170,6 +184,8 @@ def _saved_plan(path: Path, url: str, backend: Registry) -> Plan:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise UserError(f"{path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not a readable plan file (not UTF-8)") from None
     made, made_for = read_plan(text, str(path))
     if made_for and made_for != shown_url(url):
         raise UserError(f"{path} was made for {made_for}, not {shown_url(url)}")
@@ -197,7 +213,7 @@ def add_arguments(commands: Any) -> None:
     )
     syncing.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     syncing.add_argument(
-        "--concurrency", type=int, metavar="N", help="changes applied at once (default 4)"
+        "--concurrency", type=positive, metavar="N", help="changes applied at once (default 4)"
     )
     syncing.add_argument(
         "--keep-going",

@@ -2,8 +2,31 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 from validator.diagnostics import Located
 from validator.load.document import line_column
+
+
+def read_file(path: Path, shown: str, max_size: int, rule: str = "MA001") -> bytes | Located:
+    """A file's bytes, or why they cannot be had, without ever reading more than the limit.
+
+    A symlink to /dev/zero or a FIFO named like an import must not hang or exhaust memory:
+    only regular files are read, and never more than `max_size + 1` bytes.
+    """
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return Located(shown, 1, 1, rule, "not a regular file (a device, a FIFO or a folder)")
+        if info.st_size > max_size:
+            message = f"file is {info.st_size:,} bytes; the limit is {max_size:,}"
+            return Located(shown, 1, 1, "MA008", message, "raise max_file_size if this is intended")
+        with path.open("rb") as handle:
+            return handle.read(max_size + 1)
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop on Python 3.11
+        reason = getattr(error, "strerror", None) or str(error)
+        return Located(shown, 1, 1, rule, f"cannot read the file: {reason}")
 
 
 def decode(raw: bytes, path: str, max_size: int) -> str | Located:

@@ -44,7 +44,10 @@ def default_base(env: Mapping[str, str]) -> str | None:
 
 
 def _open(root: Path, ref: str) -> tuple[Any, Any]:
-    import git
+    try:
+        import git
+    except ImportError:  # GitPython refuses to load without a git executable
+        raise UserError(f"--base {ref} needs the git command, and none is on PATH") from None
 
     try:
         repo = git.Repo(root)

@@ -10,10 +10,10 @@ import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from validator.diagnostics import Located, suggest
 from validator.load.document import Document, display
+from validator.load.encoding import read_file
 from validator.load.json_file import load_json
 from validator.load.yaml_file import load_yaml
 
@@ -32,10 +32,9 @@ ConfigCache = dict[Path, tuple[Document | None, list[Located]]]
 
 def load_import(file: Path, root: Path, max_size: int, cache: ConfigCache) -> LoadedImport:
     name = display(file)
-    try:
-        raw = file.read_bytes()
-    except OSError as error:
-        return LoadedImport(file, None, problems=[Located(name, 1, 1, "MA001", _os_reason(error))])
+    raw = read_file(file, name, max_size)
+    if isinstance(raw, Located):
+        return LoadedImport(file, None, problems=[raw])
     document, problems = load_yaml(raw, name, max_size)
     loaded = LoadedImport(file, document, problems=problems)
     if document is None or not isinstance(document.data, dict):
@@ -46,10 +45,6 @@ def load_import(file: Path, root: Path, max_size: int, cache: ConfigCache) -> Lo
     elif isinstance(value, str) and value:
         _load_config_file(loaded, document, value, root, max_size, cache)
     return loaded
-
-
-def _os_reason(error: OSError) -> str:
-    return f"cannot read the file: {error.strerror or error}"
 
 
 def _load_config_file(
@@ -73,7 +68,11 @@ def _load_config_file(
     if not lexical.is_relative_to(root):
         problem("MA402", f"config path `{value}` leads outside the repository")
         return
-    resolved = target.resolve()
+    try:
+        resolved = target.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop on Python 3.11
+        problem("MA403", f"config path `{value}` is a symlink loop")
+        return
     if not resolved.is_relative_to(root):
         problem("MA402", f"config path `{value}` is a symlink that leads outside the repository")
         return
@@ -93,13 +92,7 @@ def _load_config_file(
 
 def _read_json(path: Path, max_size: int) -> tuple[Document | None, list[Located]]:
     name = display(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, [Located(name, 1, 1, "MA404", _os_reason(error))]
+    raw = read_file(path, name, max_size, "MA404")
+    if isinstance(raw, Located):
+        return None, [raw]
     return load_json(raw, name, max_size)
-
-
-def as_mapping(document: Document | None) -> dict[str, Any]:
-    data = document.data if document is not None else None
-    return data if isinstance(data, dict) else {}

@@ -14,10 +14,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from validator.diagnostics import Located
 from validator.load.document import Document, Position
+from validator.load.encoding import read_file
 
 _KEY = re.compile(rb"^(name|version|config)[ \t]*:(?:[ \t]+(.*?))?[ \t]*\r?$", re.MULTILINE)
 _COMPLEX = tuple(b"[{&*!|>%@`")
+LIGHT_LIMIT = 1 << 20  # larger files are loaded in full, which reports them
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +48,9 @@ def _scalar(value: bytes) -> str | None:
 
 
 def read_light(path: Path, display: str) -> Light | None:
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
+    raw = read_file(path, display, LIGHT_LIMIT)
+    if isinstance(raw, Located):
+        return None  # the full load reports it
     data: dict[str, str] = {}
     positions: dict[tuple[str | int, ...], Position] = {(): Position(1, 1)}
     for match in _KEY.finditer(raw):

@@ -163,8 +163,22 @@ def _expiry(body: bytes) -> float:
         return time.time() + 24 * 3600.0
 
 
+ALL_SECRET_VARS = (
+    "MODELARTS_TOKEN",
+    "MODELARTS_AK",
+    "MODELARTS_SK",
+    "MODELARTS_SECURITY_TOKEN",
+    "MODELARTS_USERNAME",
+    "MODELARTS_PASSWORD",
+    "MODELARTS_DOMAIN",
+)
+
+
 def auth_from_env(env: Mapping[str, str], project_id: str | None = None) -> Auth:
     """Token > AK/SK > password, from whichever set of variables is complete."""
+    for name in ALL_SECRET_VARS:
+        if not env.get(name, "").isascii():
+            raise RegistryError(f"{name} holds characters an HTTP header cannot carry")
     if env.get("MODELARTS_TOKEN"):
         return TokenAuth(env["MODELARTS_TOKEN"])
     if all(env.get(name) for name in AKSK_VARS):

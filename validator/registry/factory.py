@@ -29,7 +29,11 @@ def open_registry(url: str, project_id: str | None, env: Mapping[str, str]) -> R
             raise RegistryError(f"registry URL {url!r} names no file; use {ACCEPTED}")
         # sqlite:///rel/db is relative to the working directory; sqlite:////abs/db is absolute.
         return LocalRegistry(Path(path).expanduser())
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (validates the port: a ValueError for a bad one)
+    except ValueError:
+        raise RegistryError(f"registry URL {url!r} is not a valid URL") from None
     if "@" in parts.netloc:  # never echo what may be a password
         raise RegistryError("credentials in the registry URL are not accepted; use the environment")
     if parts.scheme in ("http", "https") and parts.netloc:

@@ -40,6 +40,8 @@ class FaultConfig:
         total = self.error_rate + self.throttle_rate + self.drop_rate
         if min(self.error_rate, self.throttle_rate, self.drop_rate) < 0 or total > 1:
             raise ValueError("fault rates must be >= 0 and add up to at most 1")
+        if self.latency < 0 or self.retry_after < 0:
+            raise ValueError("latency and Retry-After must be >= 0")
 
 
 class Faults:

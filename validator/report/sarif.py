@@ -32,7 +32,8 @@ def artifact_uri(file: str) -> str:
     path = PurePath(file)
     if path.is_absolute():
         return path.as_uri()
-    return quote(path.as_posix(), safe="/")
+    # A file name that is not UTF-8 reaches us with surrogate escapes: percent-encode its bytes.
+    return quote(path.as_posix().encode("utf-8", "surrogateescape"), safe="/")
 
 
 def fingerprint(d: Diagnostic, occurrence: int = 1) -> str:

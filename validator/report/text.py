@@ -23,7 +23,8 @@ def format_diagnostic(d: Diagnostic, *, colour: bool = False) -> str:
     if colour:
         severity = f"\033[{_COLOURS[d.severity]}m{severity}\033[0m"
     # One line per finding, so editors and CI parse it: a newline in a value is shown escaped.
-    text = f"{d.file}:{d.line}:{d.column}: {d.rule} {severity} {_one_line(d.message)}\n"
+    where = f"{_one_line(d.file)}:{d.line}:{d.column}"
+    text = f"{where}: {d.rule} {severity} {_one_line(d.message)}\n"
     return text + (f"    hint: {_one_line(d.suggestion)}\n" if d.suggestion else "")
 
 

@@ -93,10 +93,15 @@ def apply(
     conflicts = [c for c in changes if c.action is Action.CONFLICT]
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         futures = [pool.submit(run, change) for change in applicable]
-        for future in as_completed(futures):
-            done.append(future.result())
-            if progress:
-                progress(done[-1], len(done), len(changes))
+        try:
+            for future in as_completed(futures):
+                done.append(future.result())
+                if progress:
+                    progress(done[-1], len(done), len(changes))
+        except BaseException:  # Ctrl-C: start nothing more; the changes in flight finish
+            stop.set()
+            pool.shutdown(cancel_futures=True)
+            raise
     for change in conflicts:
         done.append(
             Result(

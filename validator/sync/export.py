@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from validator.check.rules.identity import version_problem
 from validator.registry.base import ModelSpec, RegistryModel
 
+NAME = re.compile(r"[A-Za-z0-9_\u3400-\u4dbf\u4e00-\u9fff-]{1,64}")
 HEADER = "# yaml-language-server: $schema=../../schemas/model-import.schema.json\n"
 
 
@@ -68,11 +71,25 @@ def _document(spec: ModelSpec, config_path: str) -> dict[str, Any]:
     return document
 
 
+def unsafe(spec: ModelSpec) -> str | None:
+    """Why a registry model cannot become `<name>/<version>.yaml` safely, or None.
+
+    Names and versions come from the registry: only ones that pass the import rules are
+    used as path parts, so nothing can be written outside the output folder.
+    """
+    if not NAME.fullmatch(spec.name):
+        return f"name {spec.name!r} is not a valid model name"
+    if version_problem(spec.version) is not None:
+        return f"version {spec.version!r} of {spec.name} is not D.D.D"
+    return None
+
+
 def export_files(models: Sequence[RegistryModel]) -> dict[str, str]:
-    """Relative path -> file content, for every model version."""
+    """Relative path -> file content, for every model version that can be written safely."""
     by_name: dict[str, list[ModelSpec]] = {}
     for model in models:
-        by_name.setdefault(model.spec.name, []).append(model.spec)
+        if unsafe(model.spec) is None:
+            by_name.setdefault(model.spec.name, []).append(model.spec)
     files: dict[str, str] = {}
     for name, specs in sorted(by_name.items()):
         configs = {json.dumps(_config(s), sort_keys=True) for s in specs}

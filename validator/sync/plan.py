@@ -66,9 +66,19 @@ def _comparable(spec: ModelSpec) -> dict[str, object]:
     values: dict[str, object] = {f.name: getattr(spec, f.name) for f in fields(spec)}
     values["install_type"] = sorted(spec.install_type)
     values["description"] = spec.description or None
-    values["initial_config"] = json.loads(spec.initial_config) if spec.initial_config else None
+    values["initial_config"] = _json_or_text(spec.initial_config)
     values["workspace_id"] = spec.workspace_id or "0"
     return values
+
+
+def _json_or_text(text: str | None) -> object:
+    """A config as data; a registry may hand back text that is not JSON, kept as it is."""
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def differences(desired: ModelSpec, current: ModelSpec) -> tuple[str, ...]:

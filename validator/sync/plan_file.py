@@ -9,18 +9,54 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from validator.check.rules.identity import version_problem
 from validator.errors import UserError
 from validator.registry.base import ModelSpec, Provenance, RegistryModel, Status
-from validator.sync.plan import Action, Change, Plan
+from validator.sync.export import NAME
+from validator.sync.plan import Action, Change, Plan, owned
 
 FORMAT_VERSION = 1
 
 
+TEXT = ("name", "version", "source_location", "model_type")
+OPTIONAL_TEXT = ("description", "model_algorithm", "initial_config", "workspace_id")
+
+
 def _spec(data: dict[str, Any]) -> ModelSpec:
+    """A ModelSpec from a plan file, which may have been edited: every field is checked."""
     values = dict(data)
+    if not all(isinstance(values.get(k, []), list) for k in ("install_type", "model_docs")):
+        raise ValueError("install_type and model_docs must be lists")
     values["install_type"] = tuple(values.get("install_type", ()))
     values["model_docs"] = tuple(tuple(d) for d in values.get("model_docs", ()))
-    return ModelSpec(**values)
+    spec = ModelSpec(**values)
+    wrong = [f for f in TEXT if not isinstance(getattr(spec, f), str)]
+    wrong += [f for f in OPTIONAL_TEXT if not isinstance(getattr(spec, f), str | None)]
+    if not isinstance(spec.source_copy, bool):
+        wrong.append("source_copy")
+    if not all(isinstance(t, str) for t in spec.install_type):
+        wrong.append("install_type")
+    if not all(len(d) == 2 and all(isinstance(x, str) for x in d) for d in spec.model_docs):
+        wrong.append("model_docs")
+    if wrong:
+        raise ValueError(f"wrong type for {', '.join(wrong)}")
+    return spec
+
+
+def _consistent(change: Change) -> Change:
+    """An edited plan must still say what a plan can say: the right parts for its action."""
+    key = (change.name, change.version)
+    needs_desired = change.action in (Action.CREATE, Action.REPLACE)
+    needs_current = change.action in (Action.DELETE, Action.REPLACE)
+    if needs_desired and (change.desired is None or change.desired.key != key):
+        raise ValueError(f"{change.action} of {key} does not carry that model's content")
+    if needs_current and (change.current is None or change.current.spec.key != key):
+        raise ValueError(f"{change.action} of {key} does not name that registry model")
+    if change.desired is not None and (
+        not NAME.fullmatch(change.name) or version_problem(change.version) is not None
+    ):
+        raise ValueError(f"{key} is not a valid model name and version")
+    return change
 
 
 def _change_json(change: Change) -> dict[str, Any]:
@@ -90,7 +126,7 @@ def read_plan(text: str, source: str) -> tuple[Plan, str]:
         data = json.loads(text)
         if data.get("format_version") != FORMAT_VERSION:
             raise UserError(f"{source}: not a plan file of format {FORMAT_VERSION}")
-        changes = tuple(_change(c) for c in data["changes"])
+        changes = tuple(_consistent(_change(c)) for c in data["changes"])
         plan = Plan(
             changes,
             data["summary"]["unchanged"],
@@ -100,6 +136,11 @@ def read_plan(text: str, source: str) -> tuple[Plan, str]:
             data["prune"],
             tuple((str(n), str(v)) for n, v in data.get("kept", ())),
         )
+        for change in plan.changes:
+            if change.action is not Action.CREATE and not owned(
+                change.name, set(plan.owned), plan.owns
+            ):
+                raise ValueError(f"{change.name} is not a name this repository owns")
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise UserError(
             f"{source}: not a readable plan file ({type(error).__name__}: {error})"

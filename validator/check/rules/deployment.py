@@ -86,7 +86,8 @@ def min_specs_range(spec: Spec) -> Iterator[Finding]:
         value, path = specs[key], ("min_inference_specs", key)
         if isinstance(value, bool) or not isinstance(value, types):
             kind = "a whole number" if types == (int,) else "a number"
-            yield Finding(path, f"{key} must be {kind} of {unit}, not {kind_of(value)}")
+            shown = value if isinstance(value, float) else kind_of(value)
+            yield Finding(path, f"{key} must be {kind} of {unit}, not {shown}")
         elif not math.isfinite(value):
             yield Finding(path, f"{key} is {value}; it must be a finite number of {unit}")
         elif value < lowest or (value == lowest and not inclusive):

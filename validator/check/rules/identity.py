@@ -104,6 +104,11 @@ def version_format(spec: Spec) -> Iterator[Finding]:
         written = spec.document.raw_text(("version",)) or str(version)
         problem = version_problem(written)
         fixed = problem[1] if problem else written  # None: quoting alone would not fix it
+        if isinstance(version, bool) or not isinstance(version, int | float):
+            yield Finding(
+                ("version",), f'version must be text such as "1.0.0", not {kind_of(version)}'
+            )
+            return
         message = f"version {written} is read by YAML as the number {version}; quote it"
         yield Finding(("version",), message, f'version: "{fixed}"' if fixed else None)
         return
