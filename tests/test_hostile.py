@@ -1,0 +1,142 @@
+"""Hostile input end to end: each gives a located finding or a one-line error, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GOOD_IMPORT, Run, write
+from validator.registry.api import ServerConfig
+from validator.registry.base import ModelSpec
+from validator.registry.faults import FaultConfig
+from validator.registry.local import LocalRegistry
+from validator.registry.server import start_server
+
+TOKEN = "hostile-test-token"
+
+
+def test_a_symlink_to_a_device_and_a_fifo_are_refused_without_reading(run: Run, repo: Path) -> None:
+    write(repo, "models/demo-model/1.0.0.yaml", GOOD_IMPORT)
+    (repo / "models/demo-model/2.0.0.yaml").symlink_to("/dev/zero")
+    os.mkfifo(repo / "models/demo-model/3.0.0.yaml")
+    result = run("validate")
+    assert result.code == 1
+    assert "models/demo-model/2.0.0.yaml:1:1: MA001 error not a regular file" in result.out
+    assert "models/demo-model/3.0.0.yaml:1:1: MA001 error not a regular file" in result.out
+
+
+def test_a_config_symlink_loop_is_located(run: Run, repo: Path) -> None:
+    text = GOOD_IMPORT.split("config:")[0] + "config: loop.json\n"
+    write(repo, "models/demo-model/1.0.0.yaml", text)
+    (repo / "models/demo-model/loop.json").symlink_to("loop.json")
+    result = run("validate")
+    assert result.code == 1
+    assert (
+        "models/demo-model/1.0.0.yaml:7:9: MA403 error config path `loop.json` is a symlink loop"
+        in result.out
+    )
+
+
+def test_a_newline_in_a_file_name_cannot_forge_output_lines(
+    run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "models/x\n::error title=forged::boom.yaml", "name: [\n")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    result = run("validate")
+    assert result.code == 1
+    assert not any(line.startswith("::error title=forged") for line in result.out.splitlines())
+
+
+def test_export_never_writes_outside_its_folder(run: Run, repo: Path, tmp_path: Path) -> None:
+    registry = LocalRegistry(repo / ".modelarts-gitops/registry.db")
+    spec = ModelSpec("ok-model", "1.0.0", "swr.eu-de.otc.t-systems.com/t/i:1")
+    registry.create(spec)
+    registry.create(replace(spec, name="../../../escape"))
+    registry.close()
+    result = run("export", "--out", "exported")
+    assert result.code == 1
+    assert "skipped: name '../../../escape' is not a valid model name" in result.err
+    assert (repo / "exported/ok-model/1.0.0.yaml").is_file()
+    assert not list(tmp_path.rglob("escape*"))
+
+
+def test_a_damaged_registry_database_is_a_one_line_error(run: Run, repo: Path) -> None:
+    write(repo, "models/demo-model/1.0.0.yaml", GOOD_IMPORT)
+    database = repo / "other.db"
+    with sqlite3.connect(database) as db:
+        db.execute("create table models (x)")
+    db.close()
+    result = run("plan", "--registry", "sqlite:///other.db")
+    assert result.code in (1, 2)
+    assert result.err.startswith("error: ")
+    assert len(result.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (("plan", "--registry", "https://[::1", "--project-id", "p"), {}),
+        (("plan", "--registry", "https://example.invalid", "--project-id", "p"), {}),
+        (("plan", "--registry", "http://127.0.0.1:9/v1/p"), {"MODELARTS_TOKEN": "secrét€"}),
+        (("registry", "serve", "--port", "99999", "--token", "t"), {}),
+        (("registry", "serve", "--port", "0", "--token", "t", "--latency", "-1"), {}),
+        (("sync", "--concurrency", "0"), {}),
+        (("plan", "--out", "."), {}),
+    ],
+)
+def test_bad_settings_are_one_line_errors(
+    run: Run,
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    env: dict[str, str],
+) -> None:
+    write(repo, "models/demo-model/1.0.0.yaml", GOOD_IMPORT)
+    for name in ("MODELARTS_TOKEN", "MODELARTS_AK", "MODELARTS_SK", "MODELARTS_USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = run(*args)
+    assert result.code in (1, 2)
+    assert result.err.strip()
+    assert "secrét" not in result.err
+    assert "internal error" not in result.err
+
+
+def test_ctrl_c_during_sync_stops_starting_changes(repo: Path, tmp_path: Path) -> None:
+    for minor in range(8):
+        text = GOOD_IMPORT.replace("demo-model", "slow").replace('"1.0.0"', f'"1.{minor}.0"')
+        write(repo, f"models/slow/1.{minor}.0.yaml", text)
+    config = ServerConfig(token=TOKEN, project_id="p1", faults=FaultConfig(latency=0.3))
+    env = {**os.environ, "MODELARTS_TOKEN": TOKEN}
+    with start_server(tmp_path / "slow.db", config) as slow:
+        command = [
+            sys.executable,
+            "-m",
+            "validator",
+            "sync",
+            "--registry",
+            slow.url,
+            "--project-id",
+            "p1",
+            "--concurrency",
+            "1",
+        ]
+        process = subprocess.Popen(command, cwd=repo, env=env, stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("[1/"):
+                break
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
+        assert process.returncode == 130
+        created = len(slow.registry.list())
+    assert 1 <= created <= 3  # the change in flight may finish; nothing queued starts
