@@ -10,7 +10,6 @@ message). A compiled validator could serve the fast path behind the same
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -18,6 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from validator.diagnostics import TYPE_NAMES, DataPath, Finding, dotted, kind_of, suggest
+from validator.registry.base import canonical_json
 from validator.schemas import load_schema
 
 
@@ -121,7 +121,7 @@ MEMO_SIZE = 4096
 def memo_key(value: Any) -> str | None:
     """A key equal for equal JSON content (and for nothing else), or None if not JSON."""
     try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"))
+        return canonical_json(value)
     except (TypeError, ValueError):
         return None
 

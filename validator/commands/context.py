@@ -26,12 +26,12 @@ def registry_url(settings: Settings, flag: str | None) -> str:
     return url
 
 
-def shown_url(url: str) -> str:
-    """A registry URL as printed: relative to the working directory for local files."""
+def shown_url(url: str, root: Path) -> str:
+    """A registry URL as a plan records it: relative to the repository root for local files."""
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         try:
-            return "sqlite:///" + path.relative_to(Path.cwd()).as_posix()
+            return "sqlite:///" + path.relative_to(root).as_posix()
         except ValueError:
             return url
     return url

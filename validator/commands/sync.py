@@ -18,7 +18,7 @@ from validator.commands.context import (
     validated_specs,
 )
 from validator.errors import Exit, UserError
-from validator.registry.base import Registry, RegistryError
+from validator.registry.base import Registry, RegistryError, RegistryModel
 from validator.settings import Settings
 from validator.sync.plan import Action, Plan, fingerprint, owned_models, plan
 
@@ -68,16 +68,19 @@ def _open(settings: Settings, flag: str | None, project_id: str | None) -> tuple
         raise UserError(str(error), Exit.USAGE) from None
 
 
-def _make_plan(settings: Settings, registry: Registry, prune: bool, replace: bool) -> Plan:
+def _make_plan(
+    settings: Settings, registry: Registry, prune: bool, replace: bool
+) -> tuple[Plan, list[RegistryModel]]:
     from validator.sync.desired import desired_state
 
     desired = desired_state(validated_specs(settings), head_commit(settings.root))
     wanted = {key: d.spec for key, d in desired.items()}
     origin = {key: d.provenance for key, d in desired.items()}
     current = registry.list()
-    return plan(
+    made = plan(
         wanted, current, prune=prune, owns=settings.owns, replace=replace, provenance=origin
     )
+    return made, current
 
 
 def cmd_plan(
@@ -95,10 +98,10 @@ def cmd_plan(
     settings = settings_for()
     backend, url = _open(settings, registry, project_id)
     try:
-        made = _make_plan(settings, backend, prune, replace)
+        made, _ = _make_plan(settings, backend, prune, replace)
     finally:
         backend.close()
-    document = plan_json(made, shown_url(url))
+    document = plan_json(made, shown_url(url, settings.root))
     if out is not None:
         out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     if format == "json":
@@ -122,9 +125,8 @@ def _check_deletions(made: Plan, owned: int, settings: Settings, force: bool) ->
         )
 
 
-def _stale(made: Plan, registry: Registry) -> None:
-    current = owned_models(registry.list(), made.owned, made.owns)
-    if fingerprint(current) != made.state:
+def _stale(made: Plan, current: list[RegistryModel]) -> None:
+    if fingerprint(owned_models(current, made.owned, made.owns)) != made.state:
         raise UserError(
             "the registry changed since the plan was made; run `modelarts-gitops plan` again",
             Exit.FINDINGS,
@@ -152,10 +154,10 @@ def cmd_sync(
         lock = getattr(backend, "lock", contextlib.nullcontext)
         with lock():
             if plan_file is not None:
-                made = _saved_plan(plan_file, url, backend)
+                made, current = _saved_plan(plan_file, shown_url(url, settings.root), backend)
             else:
-                made = _make_plan(settings, backend, prune, replace)
-            owned = len(owned_models(backend.list(), made.owned, made.owns))
+                made, current = _make_plan(settings, backend, prune, replace)
+            owned = len(owned_models(current, made.owned, made.owns))
             sys.stdout.write(render_text(made))
             if dry_run or not made.has_changes:
                 return Exit.OK
@@ -170,14 +172,12 @@ def cmd_sync(
                 progress=progress,
             )
             progress.finish(results)
-    except RegistryError as error:
-        raise UserError(str(error), Exit.FINDINGS) from None
     finally:
         backend.close()
     return Exit.OK if all(r.ok for r in results) else Exit.FINDINGS
 
 
-def _saved_plan(path: Path, url: str, backend: Registry) -> Plan:
+def _saved_plan(path: Path, shown: str, backend: Registry) -> tuple[Plan, list[RegistryModel]]:
     from validator.sync.plan_file import read_plan
 
     try:
@@ -187,10 +187,11 @@ def _saved_plan(path: Path, url: str, backend: Registry) -> Plan:
     except UnicodeDecodeError:
         raise UserError(f"{path}: not a readable plan file (not UTF-8)") from None
     made, made_for = read_plan(text, str(path))
-    if made_for and made_for != shown_url(url):
-        raise UserError(f"{path} was made for {made_for}, not {shown_url(url)}")
-    _stale(made, backend)
-    return made
+    if made_for and made_for != shown:
+        raise UserError(f"{path} was made for {made_for}, not {shown}")
+    current = backend.list()
+    _stale(made, current)
+    return made, current
 
 
 def add_arguments(commands: Any) -> None:

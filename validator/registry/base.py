@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
+
+
+def canonical_json(value: object) -> str:
+    """One spelling per meaning: sorted keys, no spaces, text as it is. Equal data, equal text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 class Status(enum.StrEnum):

@@ -9,7 +9,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from validator.registry.base import ModelSpec, RegistryError, RegistryModel, Status
+from validator.registry.base import ModelSpec, RegistryError, RegistryModel, Status, canonical_json
 
 # CreateModel request fields (modelarts-spec §8). The client sends only those ModelSpec
 # carries; the server accepts the whole documented set and refuses anything else.
@@ -58,7 +58,7 @@ def canonical_config(value: object) -> str | None:
             value = json.loads(value)
         except ValueError:
             return str(value)
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return canonical_json(value)
 
 
 def workspace(value: object) -> str | None:

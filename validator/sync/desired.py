@@ -6,13 +6,12 @@ Only fields the ModelArts create API stores are compared and sent. `labels` and
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from validator.check.subject import Spec
-from validator.registry.base import ModelSpec, Provenance
+from validator.registry.base import ModelSpec, Provenance, canonical_json
 
 Key = tuple[str, str]
 
@@ -21,11 +20,6 @@ Key = tuple[str, str]
 class Desired:
     spec: ModelSpec
     provenance: Provenance
-
-
-def canonical_json(value: Any) -> str:
-    """One spelling per meaning: equal configs give equal strings."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def model_spec(data: Mapping[str, Any], config: Mapping[str, Any] | None) -> ModelSpec:
