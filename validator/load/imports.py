@@ -32,6 +32,9 @@ ConfigCache = dict[Path, tuple[Document | None, list[Located]]]
 
 def load_import(file: Path, root: Path, max_size: int, cache: ConfigCache) -> LoadedImport:
     name = display(file)
+    if file.is_symlink() and not file.resolve().is_relative_to(root.resolve()):
+        message = "the file is a symlink to outside the repository; it is not read"
+        return LoadedImport(file, None, problems=[Located(name, 1, 1, "MA013", message)])
     raw = read_file(file, name, max_size)
     if isinstance(raw, Located):
         return LoadedImport(file, None, problems=[raw])

@@ -113,3 +113,12 @@ declare(
     they mean nothing in a model import.
 """,
 )
+declare(
+    "MA013",
+    "an import file is not a symlink to outside the repository",
+    """
+    A symlink under models/ that leads outside the repository is not read: in
+    a pull-request check it would let a change print parts of files on the CI
+    machine (say /etc/passwd) into annotations that anyone can see.
+""",
+)
