@@ -139,7 +139,8 @@ def decode(content: bytes) -> Any:
 def http_error(status: int, data: Any, content: bytes, method: str, path: str) -> RegistryError:
     """`{error_code, error_msg}` (or IAM's `{error: {code, message}}`) → one clear line."""
     code: str | None = None
-    message = content.decode("utf-8", "replace")[:200]
+    # Not the body itself: a proxy that echoes the request would print the token.
+    message = f"a non-JSON answer of {len(content)} bytes"
     if isinstance(data, dict) and "error_code" in data:
         code, message = str(data["error_code"]), str(data.get("error_msg", ""))
     elif isinstance(data, dict) and isinstance(data.get("error"), dict):
