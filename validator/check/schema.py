@@ -90,7 +90,9 @@ class SchemaCheck:
         elif keyword in ("enum", "const"):
             allowed = _as_list(error.validator_value)
             listed = ", ".join(f"`{a}`" for a in allowed)
-            message = f"{name} `{error.instance}` is not allowed; use one of {listed}"
+            value = error.instance
+            written = value if isinstance(value, str) else json.dumps(value, default=str)
+            message = f"{name} `{written}` is not allowed; use one of {listed}"
             hint = suggest(str(error.instance), allowed)
             yield Finding(path, message, hint, rule=self.rules["enum"])
         else:
