@@ -160,3 +160,12 @@ def test_ctrl_c_during_sync_stops_starting_changes(repo: Path, tmp_path: Path) -
         assert process.returncode == 130
         created = len(slow.registry.list())
     assert 1 <= created <= 3  # the change in flight may finish; nothing queued starts
+
+
+def test_values_in_messages_are_shown_as_written_not_as_python(run: Run, repo: Path) -> None:
+    text = GOOD_IMPORT.replace("Content-type: application/json", "Content-type: null", 1)
+    write(repo, "models/demo-model/1.0.0.yaml", text)
+    result = run("validate")
+    assert result.code == 1
+    assert "`null` is not allowed" in result.out
+    assert "None" not in result.out

@@ -65,7 +65,15 @@ def validate(
     *,
     base: BaseState | None = None,
     changed: set[Path] | None = None,
+    workers: int = 1,
 ) -> list[Diagnostic]:
+    """The diagnostics for `files`; with `workers` > 1, checked on that many processes."""
+    if workers > 1:
+        from validator.check.parallel import validate_parallel
+
+        found = validate_parallel(files, settings, base=base, changed=changed, workers=workers)
+        if found is not None:
+            return found
     return check(files, settings, base=base, changed=changed).diagnostics
 
 
@@ -80,45 +88,93 @@ def check(
 
     `changed`, when given, narrows the reported files to those (`--changed-only`).
     """
+    found = survey(files, settings)
+    part = check_part(found.load, found.configs, settings, changed)
+    specs = found.ordered(part.specs)
+    located = part.located
+    repository = Repository(tuple(specs), settings, frozenset(part.targets), base)
+    for rule in checks("repository"):
+        located.extend(run_rule(rule, repository, None))
+    documents = {**part.documents, **{s.document.path: s.document for s in specs}}
+    return Checked(finalize(located, documents, settings), specs)
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """Every import under the models folder, and which of them must be loaded in full."""
+
+    order: list[Path]  # every import by `absolute` path, in the order specs are listed
+    light: dict[Path, Spec]  # imports read for their identity only
+    load: list[tuple[Path, bool]]  # the others, and whether each was named
+    configs: set[Path]  # config files named: their users are checked
+
+    def ordered(self, loaded: dict[Path, Spec]) -> list[Spec]:
+        found = (self.light.get(key) or loaded.get(key) for key in self.order)
+        return [spec for spec in found if spec is not None]
+
+
+def survey(files: Sequence[Path], settings: Settings) -> Survey:
     named = {absolute(f): f for f in files}
     configs = {p.resolve() for p, f in named.items() if f.suffix == ".json"}
     models = settings.root / settings.models_dir
     everything = {absolute(f): f for f in (_yaml_under(models) if models.is_dir() else [])}
     everything.update((p, f) for p, f in named.items() if f.suffix != ".json")
-
-    cache: ConfigCache = {}
-    specs: list[Spec] = []
-    targets: set[Path] = set()
-    located: list[Located] = []
+    light: dict[Path, Spec] = {}
+    load: list[tuple[Path, bool]] = []
     for key, file in everything.items():
         if key not in named:  # only its identity matters, unless it uses a config passed in
-            light = read_light(file, display(file))
-            if light is not None and not _uses(light.config, file, configs):
-                specs.append(Spec(light.document, file, settings))
+            index = read_light(file, display(file))
+            if index is not None and not _uses(index.config, file, configs):
+                light[key] = Spec(index.document, file, settings)
                 continue
+        load.append((file, key in named))
+    return Survey(list(everything), light, load, configs)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Some imports loaded in full and checked by the import and config rules."""
+
+    located: list[Located]
+    specs: dict[Path, Spec]  # by `absolute` path
+    targets: set[Path]
+    documents: dict[str, Document]  # by shown path: the imports, then their config files
+
+
+def check_part(
+    load: Sequence[tuple[Path, bool]],
+    configs: set[Path],
+    settings: Settings,
+    changed: set[Path] | None,
+) -> Part:
+    """Load `load` (file, named) and run the import and config rules on the targets among them.
+
+    Every import that uses a config file must be in the same part: config rules see all users.
+    """
+    cache: ConfigCache = {}
+    specs: dict[Path, Spec] = {}
+    targets: set[Path] = set()
+    located: list[Located] = []
+    for file, named in load:
+        key = absolute(file)
         loaded = load_import(file, settings.root, settings.max_file_size, cache)
-        target = (key in named or loaded.config_file in configs) and _changed(loaded, changed)
-        if target:
+        if (named or loaded.config_file in configs) and _changed(loaded, changed):
             targets.add(key)
             located.extend(loaded.problems)
         if loaded.document is not None:
-            specs.append(Spec(loaded.document, file, settings, loaded.config, loaded.config_file))
-    documents = {s.document.path: s.document for s in specs}
-    chosen = [s for s in specs if absolute(s.file) in targets]
+            specs[key] = Spec(loaded.document, file, settings, loaded.config, loaded.config_file)
+    documents = {s.document.path: s.document for s in specs.values()}
+    chosen = [s for key, s in specs.items() if key in targets]
     for spec in chosen:
         for rule in checks("import"):
-            located.extend(_run(rule, spec, spec.document))
+            located.extend(run_rule(rule, spec, spec.document))
     for use in _config_uses(chosen, settings):
-        if use.document.path not in documents:
-            documents[use.document.path] = use.document
+        documents.setdefault(use.document.path, use.document)
         for rule in checks("config"):
-            located.extend(_run(rule, use, use.document))
+            located.extend(run_rule(rule, use, use.document))
     used = {s.config_file for s in chosen if s.config_file is not None}
     located.extend(p for path in used for p in cache[path][1])
-    repository = Repository(tuple(specs), settings, frozenset(targets), base)
-    for rule in checks("repository"):
-        located.extend(_run(rule, repository, None))
-    return Checked(finalize(located, documents, settings), specs)
+    return Part(located, specs, targets, documents)
 
 
 def _uses(config: str | None, file: Path, configs: set[Path]) -> bool:
@@ -148,7 +204,7 @@ def _config_uses(specs: Iterable[Spec], settings: Settings) -> Iterator[ConfigUs
         yield ConfigUse(config, tuple(users), settings)
 
 
-def _run(rule: Rule, subject: object, document: Document | None) -> Iterator[Located]:
+def run_rule(rule: Rule, subject: object, document: Document | None) -> Iterator[Located]:
     assert rule.check is not None
     try:
         findings = list(rule.check(subject))

@@ -10,6 +10,7 @@ message). A compiled validator could serve the fast path behind the same
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 

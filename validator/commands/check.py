@@ -6,6 +6,7 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,30 @@ def add_arguments(commands: Any) -> None:
     )
 
 
+MIN_PARALLEL_FILES = 500  # below this, starting workers costs more than it saves
+
+
+def worker_count(env: Mapping[str, str], files: int) -> int:
+    """How many processes `validate` checks `files` files on.
+
+    `MODELARTS_GITOPS_WORKERS` unset, empty or `auto`: one per CPU this process may use
+    when there are at least 500 files, else 1. `1`: always serial. `N`: N worker processes,
+    whatever the number of files. The diagnostics are the same either way.
+    """
+    text = env.get("MODELARTS_GITOPS_WORKERS", "").strip().lower()
+    if text in ("", "auto"):
+        return _cpus() if files >= MIN_PARALLEL_FILES else 1
+    if not text.isdigit() or int(text) < 1:
+        raise UserError(f"MODELARTS_GITOPS_WORKERS is `{text}`; use a whole number >= 1 or auto")
+    return int(text)
+
+
+def _cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):  # a container may be allowed fewer than the machine has
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
@@ -85,7 +110,8 @@ def cmd_validate(
     root, size = settings.root, settings.max_file_size
     state = read_base(root, ref, settings.models_dir, size) if ref else None
     changed = changed_paths(root, ref) if changed_only and ref else None
-    diagnostics = validate(files, settings, base=state, changed=changed)
+    workers = worker_count(os.environ, len(files))
+    diagnostics = validate(files, settings, base=state, changed=changed, workers=workers)
     checked = [display(f) for f in files]
     reporter(format or _default_format())(diagnostics, len(files), sys.stdout, checked=checked)
     failing = {"error", "warning"} if settings.strict else {"error"}

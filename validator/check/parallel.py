@@ -1,0 +1,144 @@
+"""`validate` on several processes, for large repositories: the same diagnostics, sooner.
+
+Loading a file and running the import and config rules on it is most of the time, and
+needs nothing from the other files, except that a config file's rules run once with every
+import using it. So the files are cut into chunks that keep the users of a config file
+together, a pool of forked workers checks the chunks, and this process runs the rules that
+compare files (MA601, MA603) over the names and versions the workers send back, with
+each import's inline ignore comments, which are all that is needed to filter every finding.
+
+`validator.commands.check.worker_count` decides how many workers a run gets
+(`MODELARTS_GITOPS_WORKERS`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from validator.check.registry import checks
+from validator.check.run import check_part, finalize, run_rule, survey
+from validator.check.subject import Repository, Spec
+from validator.diagnostics import DataPath, Diagnostic, Located
+from validator.load.document import Document
+from validator.load.git_base import BaseState
+from validator.settings import Settings
+
+CHUNKS_PER_WORKER = 4  # a few each, so that one slow chunk does not leave a core idle
+# Repository rules that look at one import at a time (and the base): they run in the
+# workers, on full imports. The others compare files and run here, on names and versions.
+PER_IMPORT = frozenset({"MA602", "MA604"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What every worker needs, inherited through fork rather than sent with each chunk."""
+
+    settings: Settings
+    configs: set[Path]
+    changed: set[Path] | None
+    base: BaseState | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """A checked chunk, as it travels back: its findings, and its imports as slim specs."""
+
+    located: list[Located]
+    specs: dict[Path, Spec]
+    targets: set[Path]
+    uses: dict[Path, Path]  # import file (as given) -> the config file it uses
+
+
+_job: _Job | None = None
+
+
+def validate_parallel(
+    files: Sequence[Path],
+    settings: Settings,
+    *,
+    base: BaseState | None,
+    changed: set[Path] | None,
+    workers: int,
+) -> list[Diagnostic] | None:
+    """The diagnostics `check` would give, or None when the caller should check serially."""
+    found = survey(files, settings)
+    job = _Job(settings, found.configs, changed, base)
+    uses: dict[Path, Path] = {}  # import -> the config file it uses, once a pass has seen it
+    for _ in range(2):  # the first pass guesses the groups; a second knows them
+        chunks = _chunks(found.load, workers * CHUNKS_PER_WORKER, uses)
+        if len(chunks) < 2:
+            return None
+        done = _map(job, chunks, workers)
+        uses = {file: config for part in done for file, config in part.uses.items()}
+        users = {(config, n) for n, part in enumerate(done) for config in part.uses.values()}
+        if len(users) == len(set(uses.values())):  # no config file has users in two chunks
+            break
+    else:
+        return None
+    loaded = {key: spec for part in done for key, spec in part.specs.items()}
+    specs = found.ordered(loaded)
+    targets = frozenset(key for part in done for key in part.targets)
+    repository = Repository(tuple(specs), settings, targets, base)
+    located = [item for part in done for item in part.located]
+    for rule in checks("repository"):
+        if rule.id not in PER_IMPORT:
+            located.extend(run_rule(rule, repository, None))
+    documents = {s.document.path: s.document for s in specs}  # what `check` has, slimmer
+    return finalize(located, documents, settings)
+
+
+def _chunks(
+    load: list[tuple[Path, bool]], count: int, uses: dict[Path, Path]
+) -> list[list[tuple[Path, bool]]]:
+    """`load` cut into up to `count` chunks of similar size, keeping the users of a config
+    file together (guessed by folder while `uses` does not say), each chunk in order."""
+    groups: dict[Path, list[int]] = {}
+    for index, (file, _) in enumerate(load):
+        groups.setdefault(uses.get(file, file.parent), []).append(index)
+    chunks: list[list[int]] = [[] for _ in range(min(count, len(groups)))]
+    for group in sorted(groups.values(), key=len, reverse=True):
+        min(chunks, key=len).extend(group)
+    return [[load[i] for i in sorted(chunk)] for chunk in chunks]
+
+
+def _map(job: _Job, chunks: list[list[tuple[Path, bool]]], workers: int) -> list[_Done]:
+    context = multiprocessing.get_context("fork")  # workers inherit the job and the imports
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(job,))
+    try:
+        return list(pool.map(_check_chunk, chunks))
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _start(job: _Job) -> None:
+    global _job  # noqa: PLW0603  (one per worker process, set once when it starts)
+    _job = job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def _check_chunk(load: list[tuple[Path, bool]]) -> _Done:
+    assert _job is not None
+    settings, base = _job.settings, _job.base
+    part = check_part(load, _job.configs, settings, _job.changed)
+    repository = Repository(tuple(part.specs.values()), settings, frozenset(part.targets), base)
+    for rule in checks("repository"):
+        if rule.id in PER_IMPORT:
+            part.located.extend(run_rule(rule, repository, None))
+    slim = {key: _slim(spec) for key, spec in part.specs.items()}
+    uses = {s.file: s.config_file for s in part.specs.values() if s.config_file is not None}
+    return _Done(part.located, slim, part.targets, uses)
+
+
+def _slim(spec: Spec) -> Spec:
+    """What MA601 and MA603 read: name, version, where the version is, the ignore comments."""
+    full = spec.document
+    data = {key: full.data[key] for key in ("name", "version") if key in full.data}
+    wanted: tuple[DataPath, ...] = ((), ("version",))
+    positions = {p: full.positions[p] for p in wanted if p in full.positions}
+    document = Document(full.path, data, positions, ignores=full.ignores)
+    return Spec(document, spec.file, spec.settings)
