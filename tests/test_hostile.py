@@ -6,14 +6,14 @@ import os
 import signal
 import sqlite3
 import stat
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import GOOD_IMPORT, Run, write
+from tests.test_sync import TOKEN as SYNC_TOKEN
+from tests.test_sync import signal_after_first_result
 from validator.registry.api import ServerConfig
 from validator.registry.base import ModelSpec
 from validator.registry.faults import FaultConfig
@@ -135,28 +135,9 @@ def test_ctrl_c_during_sync_stops_starting_changes(repo: Path, tmp_path: Path) -
     for minor in range(8):
         text = GOOD_IMPORT.replace("demo-model", "slow").replace('"1.0.0"', f'"1.{minor}.0"')
         write(repo, f"models/slow/1.{minor}.0.yaml", text)
-    config = ServerConfig(token=TOKEN, project_id="p1", faults=FaultConfig(latency=0.3))
-    env = {**os.environ, "MODELARTS_TOKEN": TOKEN}
+    config = ServerConfig(token=SYNC_TOKEN, project_id="p1", faults=FaultConfig(latency=0.3))
     with start_server(tmp_path / "slow.db", config) as slow:
-        command = [
-            sys.executable,
-            "-m",
-            "validator",
-            "sync",
-            "--registry",
-            slow.url,
-            "--project-id",
-            "p1",
-            "--concurrency",
-            "1",
-        ]
-        process = subprocess.Popen(command, cwd=repo, env=env, stdout=subprocess.PIPE, text=True)
-        assert process.stdout is not None
-        for line in process.stdout:
-            if line.startswith("[1/"):
-                break
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=30)
+        process = signal_after_first_result(repo, slow, signal.SIGINT)
         assert process.returncode == 130
         created = len(slow.registry.list())
     assert 1 <= created <= 3  # the change in flight may finish; nothing queued starts

@@ -206,36 +206,40 @@ def test_http_sync_converges_under_faults_without_duplicates(
     assert len(keys) == 10
 
 
+def sync_command(server: RunningServer) -> list[str]:
+    """A `sync` against the server, one change at a time, as a separate process."""
+    target = ["--registry", server.url, "--project-id", "p1", "--concurrency", "1"]
+    return [sys.executable, "-m", "validator", "sync", *target]
+
+
+def signal_after_first_result(
+    repo: Path, server: RunningServer, signal_number: int
+) -> subprocess.Popen[str]:
+    """Start a sync, wait for its first result line, then send it a signal; it has ended."""
+    env = {**os.environ, "MODELARTS_TOKEN": TOKEN}
+    process = subprocess.Popen(
+        sync_command(server), cwd=repo, env=env, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("[1/"):
+            break
+    process.send_signal(signal_number)
+    process.communicate(timeout=30)
+    return process
+
+
 def test_killed_sync_converges_when_run_again(repo: Path, tmp_path: Path) -> None:
     for minor in range(6):
         add(repo, "slow", f"1.{minor}.0")
     config = ServerConfig(token=TOKEN, project_id="p1", faults=FaultConfig(latency=0.25))
     env = {**os.environ, "MODELARTS_TOKEN": TOKEN}
     with start_server(tmp_path / "slow.db", config) as slow:
-        command = [
-            sys.executable,
-            "-m",
-            "validator",
-            "sync",
-            "--registry",
-            slow.url,
-            "--project-id",
-            "p1",
-            "--concurrency",
-            "1",
-        ]
-        process = subprocess.Popen(command, cwd=repo, env=env, stdout=subprocess.PIPE, text=True)
-        assert process.stdout is not None
-        for line in process.stdout:
-            if line.startswith("[1/"):
-                break
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        process.stdout.close()
+        signal_after_first_result(repo, slow, signal.SIGKILL)
         partial = len(slow.registry.list())
         assert 1 <= partial < 6
         done = subprocess.run(
-            command, cwd=repo, env=env, capture_output=True, text=True, check=False
+            sync_command(slow), cwd=repo, env=env, capture_output=True, text=True, check=False
         )
         assert done.returncode == 0, done.stdout + done.stderr
         keys = [m.spec.key for m in slow.registry.list()]
