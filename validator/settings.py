@@ -50,7 +50,6 @@ class Settings:
     strict: bool = False
     max_file_size: int = 1 << 20
     images: ImagePolicy = ImagePolicy()
-    config_file: str | None = None
     registry: str = DEFAULT_REGISTRY
     project_id: str | None = None
     owns: tuple[str, ...] = ()
@@ -87,8 +86,7 @@ def find_root(start: Path) -> Path:
 def load_settings(
     root: Path, env: Mapping[str, str], flags: Mapping[str, Any] | None = None
 ) -> Settings:
-    values, source = _read_file(root, env)
-    settings = _from_mapping(root, values, source)
+    settings = _from_mapping(root, _read_file(root, env))
     if env.get("MODELARTS_REGION"):
         settings = replace(
             settings, images=replace(settings.images, region=env["MODELARTS_REGION"])
@@ -101,18 +99,18 @@ def load_settings(
     return replace(settings, **overrides)
 
 
-def _read_file(root: Path, env: Mapping[str, str]) -> tuple[Document | None, str | None]:
+def _read_file(root: Path, env: Mapping[str, str]) -> Document | None:
     named = env.get("MODELARTS_GITOPS_CONFIG")
     candidates = [Path(named)] if named else [root / n for n in CONFIG_NAMES]
     for path in candidates:
         if path.is_file():
-            return _yaml_config(path), str(path)
+            return _yaml_config(path)
         if named:
             raise UserError(f"MODELARTS_GITOPS_CONFIG names {named}, which is not a file")
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
-        return _toml_config(pyproject), str(pyproject)
-    return None, None
+        return _toml_config(pyproject)
+    return None
 
 
 def _yaml_config(path: Path) -> Document:
@@ -165,7 +163,7 @@ def _toml_positions(text: str, table: Mapping[str, Any]) -> dict[tuple[str | int
     return positions
 
 
-def _from_mapping(root: Path, document: Document | None, source: str | None) -> Settings:
+def _from_mapping(root: Path, document: Document | None) -> Settings:
     if document is None:
         return Settings(root=root)
     from validator.check.schema import schema_check
@@ -193,7 +191,6 @@ def _from_mapping(root: Path, document: Document | None, source: str | None) -> 
             region=images.get("region"),
             organizations=tuple(images.get("organizations", ())),
         ),
-        config_file=source,
         registry=registry.get("url", DEFAULT_REGISTRY),
         project_id=registry.get("project_id"),
         owns=tuple(data.get("owns", ())),

@@ -26,7 +26,7 @@ from jsonschema import (
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 
-from validator.check.schema import MEMO_SIZE, memo_key
+from validator.check.schema import remembered
 from validator.diagnostics import TYPE_NAMES, DataPath, dotted, kind_of, suggest
 
 FILE = "file"
@@ -127,14 +127,7 @@ _MEMO: dict[str, list[Problem]] = {}
 
 def invalid(schema: Mapping[str, Any]) -> list[Problem]:
     """What the draft's metaschema says about the schema; remembered per content."""
-    key = memo_key(schema)
-    if key is None:
-        return list(_invalid(schema))
-    if key not in _MEMO:
-        if len(_MEMO) >= MEMO_SIZE:
-            _MEMO.clear()
-        _MEMO[key] = list(_invalid(schema))
-    return _MEMO[key]
+    return remembered(_MEMO, schema, _invalid)
 
 
 @functools.cache

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
@@ -37,14 +37,7 @@ class SchemaCheck:
 
     def findings_memo(self, instance: Any) -> list[Finding]:
         """`findings`, remembered per content: versions of a model repeat the same config."""
-        key = memo_key(instance)
-        if key is None:
-            return list(self.findings(instance))
-        if key not in self._memo:
-            if len(self._memo) >= MEMO_SIZE:
-                self._memo.clear()
-            self._memo[key] = list(self.findings(instance))
-        return self._memo[key]
+        return remembered(self._memo, instance, self.findings)
 
     @staticmethod
     def _owned_by_rule(error: ValidationError) -> bool:
@@ -119,6 +112,7 @@ class SchemaCheck:
 
 
 MEMO_SIZE = 4096
+T = TypeVar("T")
 
 
 def memo_key(value: Any) -> str | None:
@@ -127,6 +121,20 @@ def memo_key(value: Any) -> str | None:
         return canonical_json(value)
     except (TypeError, ValueError):
         return None
+
+
+def remembered(
+    memo: dict[str, list[T]], value: Any, compute: Callable[[Any], Iterable[T]]
+) -> list[T]:
+    """`compute(value)`, kept per JSON content in `memo` (emptied when it is full)."""
+    key = memo_key(value)
+    if key is None:
+        return list(compute(value))
+    if key not in memo:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[key] = list(compute(value))
+    return memo[key]
 
 
 def _as_list(value: Any) -> list[Any]:

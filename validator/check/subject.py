@@ -29,8 +29,13 @@ class Spec:
 
     @property
     def config_data(self) -> dict[str, Any]:
-        data = self.config.data if self.config is not None else None
-        return data if isinstance(data, dict) else {}
+        return mapping(self.config)
+
+    @property
+    def image(self) -> Any:
+        """`source.image` as written: None when absent, and not always text."""
+        source = self.data.get("source")
+        return source.get("image") if isinstance(source, dict) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,16 @@ class ConfigUse:
     document: Document
     users: tuple[Spec, ...]
     settings: Settings
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return mapping(self.document)
+
+
+def mapping(document: Document | None) -> dict[str, Any]:
+    """A document's data when it is a mapping; an empty one otherwise (the schema says why)."""
+    data = document.data if document is not None else None
+    return data if isinstance(data, dict) else {}
 
 
 def absolute(path: Path) -> Path:

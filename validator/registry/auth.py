@@ -18,7 +18,6 @@ from validator.registry import signing
 from validator.registry.base import RegistryError
 
 HIDDEN = "<hidden>"
-TOKEN_VARS = ("MODELARTS_TOKEN",)
 AKSK_VARS = ("MODELARTS_AK", "MODELARTS_SK")  # + optional MODELARTS_SECURITY_TOKEN
 PASSWORD_VARS = (
     "MODELARTS_IAM_ENDPOINT",

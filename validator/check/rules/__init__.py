@@ -1,4 +1,4 @@
-"""Every rule family, imported in id order; importing a family registers its rules."""
+"""Every rule family, listed explicitly; importing a family registers its rules."""
 
 from validator.check.rules import (
     config,
@@ -13,15 +13,15 @@ from validator.check.rules import (
     structure,
 )
 
-FAMILIES = (
-    file,
-    structure,
-    identity,
-    image,
-    config,
-    config_image,
-    config_apis,
-    config_health,
-    deployment,
-    repository,
-)
+__all__ = [
+    "config",
+    "config_apis",
+    "config_health",
+    "config_image",
+    "deployment",
+    "file",
+    "identity",
+    "image",
+    "repository",
+    "structure",
+]

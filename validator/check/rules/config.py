@@ -18,9 +18,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from validator.check.registry import declare, rule
+from validator.check.rules.identity import FORBIDDEN
 from validator.check.schema import SchemaCheck
 from validator.check.subject import ConfigUse
 from validator.diagnostics import Finding, Severity, kind_of
@@ -33,7 +33,6 @@ SCHEMA_RULES = {
     "enum": "MA408",
     "constraint": "MA407",
 }
-FORBIDDEN = "&!'\"<>="
 METRICS = ("f1", "recall", "precision", "accuracy")
 
 declare(
@@ -78,11 +77,6 @@ declare(
 )
 
 
-def config_data(use: ConfigUse) -> dict[str, Any]:
-    data = use.document.data
-    return data if isinstance(data, dict) else {}
-
-
 @functools.cache
 def _schema_check() -> SchemaCheck:
     return SchemaCheck(load_schema("config"), SCHEMA_RULES)
@@ -96,7 +90,7 @@ def config_schema(use: ConfigUse) -> Iterator[Finding]:
     misspelt key (`procotol`, `Content-Type`) silently loses its value. The
     message suggests the closest known key.
     """
-    yield from _schema_check().findings_memo(config_data(use))
+    yield from _schema_check().findings_memo(use.data)
 
 
 declare(
@@ -131,7 +125,7 @@ def model_type(use: ConfigUse) -> Iterator[Finding]:
     The other engines (TensorFlow, PyTorch, MindSpore, ...) run a model
     package from OBS, which this tool does not import.
     """
-    data = config_data(use)
+    data = use.data
     if "model_type" not in data:
         yield Finding((), "missing `model_type`", 'add "model_type": "Image"', at="key")
         return
@@ -158,7 +152,7 @@ def model_algorithm(use: ConfigUse) -> Iterator[Finding]:
     `image_classification`, `object_detection` and `predict_analysis`; others
     are allowed.
     """
-    data = config_data(use)
+    data = use.data
     if "model_algorithm" not in data:
         hint = 'add "model_algorithm", e.g. "image_classification"'
         yield Finding((), "missing `model_algorithm`", hint, at="key")
@@ -186,7 +180,7 @@ def metrics_range(use: ConfigUse) -> Iterator[Finding]:
     `metrics` (`f1`, `recall`, `precision`, `accuracy`) are shown on the model
     page as fractions: numbers from 0 to 1, not percentages and not strings.
     """
-    metrics = config_data(use).get("metrics")
+    metrics = use.data.get("metrics")
     if not isinstance(metrics, dict):
         return
     for key in METRICS:

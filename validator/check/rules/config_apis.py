@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 from validator.check import dataschema
 from validator.check.registry import rule
-from validator.check.rules.config import config_data
 from validator.check.subject import ConfigUse, Spec
 from validator.diagnostics import DataPath, Finding, Severity, dotted, kind_of, suggest
 
@@ -49,7 +48,7 @@ def api_url(use: ConfigUse) -> Iterator[Finding]:
     `/predict`; it starts with `/` and names no host. Without a url the api is
     `/`.
     """
-    for index, api in apis(config_data(use)):
+    for index, api in apis(use.data):
         if "url" in api:
             problem = path_problem(api["url"], f"apis[{index}].url")
             if problem is not None:
@@ -64,7 +63,7 @@ def api_unique(use: ConfigUse) -> Iterator[Finding]:
     once with post and once with get.
     """
     first: dict[tuple[str, str], int] = {}
-    for index, api in apis(config_data(use)):
+    for index, api in apis(use.data):
         url, method = api.get("url", "/"), api.get("method", "post")
         if not isinstance(url, str) or not isinstance(method, str):
             continue
@@ -82,7 +81,7 @@ def api_method(use: ConfigUse) -> Iterator[Finding]:
     ModelArts calls an api with `post` (the default) or `get`, written in any
     case.
     """
-    for index, api in apis(config_data(use)):
+    for index, api in apis(use.data):
         method = api.get("method")
         if method is None or (isinstance(method, str) and method.lower() in METHODS):
             continue
@@ -111,7 +110,7 @@ def data_schema_valid(use: ConfigUse) -> Iterator[Finding]:
     (ModelArts' examples use draft-07 forms such as array-form `items`).
     `"type": "file"`, ModelArts' mark for an uploaded file, is accepted.
     """
-    for path, schema in _bodies(config_data(use)):
+    for path, schema in _bodies(use.data):
         name = dotted(path)
         if isinstance(schema, dict):
             draft = dataschema.DRAFTS[dataschema.draft_of(schema)]
@@ -135,7 +134,7 @@ def data_schema_keywords(use: ConfigUse) -> Iterator[Finding]:
     silently drops a constraint. Keys starting with `x-` are extensions and
     allowed. A `$schema` naming no known draft is checked as draft-07.
     """
-    for path, schema in _bodies(config_data(use)):
+    for path, schema in _bodies(use.data):
         if not isinstance(schema, dict):
             continue
         if not dataschema.names_known_draft(schema):
@@ -156,7 +155,7 @@ def multipart_file(use: ConfigUse) -> Iterator[Finding]:
     each upload field with `"type": "file"`. A multipart request without one
     cannot receive a file through the ModelArts console or API test page.
     """
-    for index, api in apis(config_data(use)):
+    for index, api in apis(use.data):
         request = api.get("request")
         if not isinstance(request, dict) or request.get("Content-type") != "multipart/form-data":
             continue

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from validator.check.registry import rule
-from validator.check.rules.config import config_data
 from validator.check.rules.config_apis import path_problem
 from validator.check.subject import ConfigUse, Spec
 from validator.diagnostics import Finding, Severity, kind_of, suggest
@@ -31,7 +30,7 @@ NUMBERS = {  # key: (lowest value, unit)
 
 
 def _health(use: ConfigUse) -> dict[str, Any]:
-    health = config_data(use).get("health")
+    health = use.data.get("health")
     return health if isinstance(health, dict) else {}
 
 
@@ -47,7 +46,7 @@ def health_url(use: ConfigUse) -> Iterator[Finding]:
     path of the image's health API such as `/health`; it is required and
     starts with `/`. An EXEC check runs `command` instead and needs no url.
     """
-    health = config_data(use).get("health")
+    health = use.data.get("health")
     if not isinstance(health, dict):
         return  # absent (MA425) or not a mapping (MA407)
     if "url" not in health:

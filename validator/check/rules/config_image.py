@@ -12,14 +12,12 @@ from collections.abc import Iterator
 
 from validator.check.imageref import ImageRef, parse_image
 from validator.check.registry import rule
-from validator.check.rules.config import config_data
 from validator.check.subject import ConfigUse, Spec
 from validator.diagnostics import Finding, Severity
 
 
 def source_image(spec: Spec) -> str | None:
-    source = spec.data.get("source")
-    image = source.get("image") if isinstance(source, dict) else None
+    image = spec.image
     return image if isinstance(image, str) else None
 
 
@@ -43,7 +41,7 @@ def swr_location_unused(use: ConfigUse) -> Iterator[Finding]:
     is reported once per config. When it names another image than an import
     using the config, MA412 reports that instead.
     """
-    value = config_data(use).get("swr_location")
+    value = use.data.get("swr_location")
     if value is None:
         return
     images = [image for image in map(source_image, use.users) if image is not None]
@@ -78,7 +76,7 @@ def runtime_ignored(use: ConfigUse) -> Iterator[Finding]:
     `runtime` picks the Python runtime of a preconfigured AI engine. A custom
     image brings its own, so ModelArts ignores the field.
     """
-    if "runtime" in config_data(use):
+    if "runtime" in use.data:
         message = "runtime is ignored for a model imported from a container image"
         yield Finding(("runtime",), message, "remove runtime", at="key")
 
@@ -92,7 +90,7 @@ def dependencies_refused(use: ConfigUse) -> Iterator[Finding]:
     specified dependencies"): install them in the image (`RUN pip install`
     in its Dockerfile) and remove the field. An empty list is harmless.
     """
-    value = config_data(use).get("dependencies")
+    value = use.data.get("dependencies")
     if value is None or value == []:
         return
     message = "dependencies cannot be installed into a custom image"

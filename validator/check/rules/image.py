@@ -22,8 +22,7 @@ PATH = ("source", "image")
 
 def _image(spec: Spec) -> ImageRef | None:
     """The parsed image, or None when absent or malformed (MA301 reports that)."""
-    source = spec.data.get("source")
-    image = source.get("image") if isinstance(source, dict) else None
+    image = spec.image
     if not isinstance(image, str):
         return None
     parsed = parse_image(image)
@@ -38,8 +37,7 @@ def image_grammar(spec: Spec) -> Iterator[Finding]:
     separated by `/`, a tag of at most 128 characters, a digest such as
     `sha256:` and 64 hex digits. Each defect is named precisely.
     """
-    source = spec.data.get("source")
-    image = source.get("image") if isinstance(source, dict) else None
+    image = spec.image
     if image is None:
         return
     if not isinstance(image, str):
