@@ -14,11 +14,11 @@ import pytest
 from tests.conftest import GOOD_IMPORT, Run, write
 from tests.test_sync import TOKEN as SYNC_TOKEN
 from tests.test_sync import signal_after_first_result
-from validator.registry.api import ServerConfig
 from validator.registry.base import ModelSpec
-from validator.registry.faults import FaultConfig
 from validator.registry.local import LocalRegistry
-from validator.registry.server import start_server
+from validator.server.api import ServerConfig
+from validator.server.faults import FaultConfig
+from validator.server.serving import start_server
 
 TOKEN = "hostile-test-token"
 COVERED_IN_HOSTILE_TESTS = {"MA013"}  # the fixture meta-test counts these as covered

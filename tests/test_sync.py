@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GOOD_IMPORT, Run, write
-from validator.registry.api import ServerConfig
-from validator.registry.faults import FaultConfig
 from validator.registry.local import LocalRegistry
-from validator.registry.server import RunningServer, start_server
+from validator.server.api import ServerConfig
+from validator.server.faults import FaultConfig
+from validator.server.serving import RunningServer, start_server
 
 TOKEN = "s3cr3t-token-value"
 DB = ".modelarts-gitops/registry.db"

@@ -12,7 +12,7 @@ from registry_helpers import TOKEN, Backend, ClientFactory, ServerFactory, confi
 from validator.registry.auth import Auth, TokenAuth
 from validator.registry.local import LocalRegistry
 from validator.registry.modelarts import ModelArtsRegistry
-from validator.registry.server import RunningServer, start_server
+from validator.server.serving import RunningServer, start_server
 
 
 @pytest.fixture(autouse=True)

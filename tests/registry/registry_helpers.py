@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from validator.registry.api import ServerConfig
 from validator.registry.base import ModelSpec, Registry
 from validator.registry.modelarts import ModelArtsRegistry
-from validator.registry.server import RunningServer
+from validator.server.api import ServerConfig
+from validator.server.serving import RunningServer
 
 # Recognisable fakes, so a leak is easy to spot in any output.
 TOKEN = "tok-SECRET-4f1d2c"

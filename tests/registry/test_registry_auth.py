@@ -18,7 +18,7 @@ from registry_helpers import (
 
 from validator.registry.auth import AkSkAuth, PasswordAuth, TokenAuth, auth_from_env
 from validator.registry.base import RegistryError
-from validator.registry.server import RunningServer
+from validator.server.serving import RunningServer
 
 
 def password_auth(server: RunningServer, password: str = PASSWORD) -> PasswordAuth:

@@ -8,8 +8,8 @@ import pytest
 from registry_helpers import PROJECT, ClientFactory, ServerFactory, spec
 
 from validator.registry.base import PublishFailed, RegistryError, Status
-from validator.registry.faults import Fault, FaultConfig
 from validator.registry.local import LocalRegistry
+from validator.server.faults import Fault, FaultConfig
 
 
 def test_faulty_server_ends_with_exactly_the_models_created(

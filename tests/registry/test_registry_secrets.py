@@ -27,9 +27,9 @@ from registry_helpers import (
 
 from validator.registry.auth import AkSkAuth, Auth, PasswordAuth, TokenAuth
 from validator.registry.base import RegistryError
-from validator.registry.faults import FaultConfig
 from validator.registry.modelarts import ModelArtsRegistry
-from validator.registry.server import serve
+from validator.server.faults import FaultConfig
+from validator.server.serving import serve
 
 SECURITY_TOKEN = "st-SECRET-0c0c"
 ALL_SECRETS = (*SECRETS, SECURITY_TOKEN)

@@ -18,7 +18,7 @@ from registry_helpers import PROJECT, TOKEN, ClientFactory, config, spec
 from validator.registry.auth import TokenAuth
 from validator.registry.base import ModelInUse, RegistryError
 from validator.registry.modelarts import ModelArtsRegistry
-from validator.registry.server import RunningServer, serve, start_server
+from validator.server.serving import RunningServer, serve, start_server
 
 AUTH = {"X-Auth-Token": TOKEN}
 

@@ -117,8 +117,8 @@ def cmd_serve(
     drop_rate: float,
     latency: float,
 ) -> int:
-    from validator.registry.faults import FaultConfig
-    from validator.registry.server import serve
+    from validator.server.faults import FaultConfig
+    from validator.server.serving import serve
 
     secret = token or os.environ.get("MODELARTS_TOKEN")
     if not secret:

@@ -14,10 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TextIO
 
-from validator.registry.api import ModelArtsApi, ServerConfig
 from validator.registry.base import RegistryError
-from validator.registry.faults import FaultConfig
 from validator.registry.local import LocalRegistry
+from validator.server.api import ModelArtsApi, ServerConfig
+from validator.server.faults import FaultConfig
 
 MAX_BODY = 1 << 20  # a CreateModel body is a few KiB; refuse to buffer more than this
 

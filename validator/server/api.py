@@ -1,6 +1,6 @@
 """The ModelArts API subset that `registry serve` answers, as plain request → reply functions.
 
-No sockets here (see server.py): this is the behaviour — routing, auth check, the documented
+No sockets here (see serving.py): this is the behaviour — routing, auth check, the documented
 JSON shapes and error codes, asynchronous publishing, fault injection.
 """
 
@@ -16,11 +16,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from validator.registry import signing
-from validator.registry.api_input import BadRequest, parse_create, parse_list_query, select_page
 from validator.registry.base import AlreadyExists, ModelSpec, Status
-from validator.registry.faults import Fault, FaultConfig, Faults
 from validator.registry.local import LocalRegistry
 from validator.registry.wire import model_to_json
+from validator.server.faults import Fault, FaultConfig, Faults
+from validator.server.request import BadRequest, parse_create, parse_list_query, select_page
 
 _MODELS = re.compile(r"^/v1/(?P<project>[^/]+)/models(?:/(?P<model_id>[^/]+))?/?$")
 _ADMIN = re.compile(r"^/_admin/models/(?P<model_id>[^/]+)/in-use/?$")
