@@ -1,0 +1,37 @@
+"""The tool's folder ignores itself; caches are atomic and a damaged cache reads as empty."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from validator.state import cache_file, read_json_cache, state_dir, write_json_cache
+
+
+def test_state_folder_is_ignored_by_git(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    cache_file(tmp_path, "x.json").write_text("{}")
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert status.stdout == ""
+    assert (state_dir(tmp_path) / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_cache_round_trip_and_version(tmp_path: Path) -> None:
+    path = cache_file(tmp_path, "c.json")
+    write_json_cache(path, "1", {"a": [1, 2]})
+    assert read_json_cache(path, "1") == {"a": [1, 2]}
+    assert read_json_cache(path, "2") == {}
+    assert not [p for p in path.parent.iterdir() if p.suffix == ".tmp"]
+
+
+def test_damaged_cache_reads_as_empty(tmp_path: Path) -> None:
+    path = cache_file(tmp_path, "c.json")
+    for damaged in (b"", b"{not json", b"[1, 2]", b'{"version": "1", "entries": 3}', b"\xff\xfe"):
+        path.write_bytes(damaged)
+        assert read_json_cache(path, "1") == {}

@@ -1,0 +1,73 @@
+"""The tool's own folder in a repository, `.modelarts-gitops/`: the local registry and caches.
+
+The folder ignores itself (a `.gitignore` holding `*`, as pytest's cache folder does), so it
+never shows up as untracked. Cache files are written atomically (a temporary file in the same
+folder, then `os.replace`), so concurrent runs never see half a file, and a damaged or foreign
+cache file reads as empty rather than failing the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+STATE_DIR = ".modelarts-gitops"
+CACHE_DIR = f"{STATE_DIR}/cache"
+_GITIGNORE = "# Created by modelarts-gitops: local registry and caches, never committed.\n*\n"
+
+
+def state_dir(root: Path) -> Path:
+    """`root/.modelarts-gitops`, created with its `.gitignore` when missing."""
+    folder = root / STATE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        with contextlib.suppress(OSError):
+            atomic_write(ignore, _GITIGNORE.encode())
+    return folder
+
+
+def cache_file(root: Path, name: str) -> Path:
+    """The path of cache file `name` under `root/.modelarts-gitops/cache/` (folder created)."""
+    folder = state_dir(root) / "cache"
+    folder.mkdir(exist_ok=True)
+    return folder / name
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that a reader sees the old file or the new one, never a part."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def read_json_cache(path: Path, version: str) -> dict[str, Any]:
+    """The `entries` of a cache file written by `write_json_cache` with the same `version`.
+
+    A missing, unreadable, damaged or other-version file is an empty cache.
+    """
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != version:
+        return {}
+    entries = data.get("entries")
+    return entries if isinstance(entries, dict) else {}
+
+
+def write_json_cache(path: Path, version: str, entries: dict[str, Any]) -> None:
+    """Store `entries` atomically; a cache that cannot be written is skipped, never an error."""
+    payload = json.dumps({"version": version, "entries": entries}, separators=(",", ":"))
+    with contextlib.suppress(OSError):
+        atomic_write(path, payload.encode())
