@@ -68,7 +68,7 @@ def test_replace_turns_a_conflict_into_delete_and_create_unless_in_use() -> None
     current = [model("a", "1.0.0"), model("b", "1.0.0", in_use=True)]
     made = plan(wanted, current, replace=True)
     assert actions(made) == [("replace", "a", "1.0.0"), ("conflict", "b", "1.0.0")]
-    assert made.changes[1].note == "used by a service, so it cannot be replaced"
+    assert made.changes[1].note == "kept: used by a service, so it is not replaced"
 
 
 def test_a_failed_import_is_a_conflict_that_replace_repairs() -> None:

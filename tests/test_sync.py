@@ -72,6 +72,7 @@ def test_plan_detailed_exitcode_and_formats(run: Run, models: Path) -> None:
         "delete": 0,
         "conflict": 0,
         "unchanged": 0,
+        "kept": 0,
     }
     assert run("plan", "--format", "markdown").out.startswith("### ModelArts sync plan")
     run("sync")
@@ -104,7 +105,7 @@ def test_prune_deletes_only_owned_names(run: Run, models: Path) -> None:
     registry.close()
     (models / "models/demo/1.0.0.yaml").unlink()
     kept = run("plan").out
-    assert "Kept (not in the models folder; sync --prune deletes them): demo 1.0.0" in kept
+    assert "= demo 1.0.0  kept: not in the models folder (plan --prune deletes it)" in kept
     assert "- demo 1.0.0" in run("plan", "--prune").out
     result = run("sync", "--prune")
     assert result.code == 0, result.out + result.err
@@ -146,7 +147,7 @@ def test_conflict_is_never_overwritten_and_replace_recreates(run: Run, models: P
     add(models, "other", "0.1.0", description="Changed too")
     blocked = run("sync", "--replace")
     assert blocked.code == 1
-    assert "used by a service, so it cannot be replaced" in blocked.out
+    assert "kept: used by service service-" in blocked.out
 
 
 def test_a_second_sync_is_locked_out(run: Run, models: Path) -> None:

@@ -61,5 +61,10 @@ def test_the_sync_job_never_overlaps_and_applies_the_plan_it_showed() -> None:
     calls = invocations(workflow)
     assert any(c.startswith("modelarts-gitops plan") and "--out plan.json" in c for c in calls)
     assert "modelarts-gitops sync --plan plan.json" in calls
+    steps = workflow["jobs"]["sync"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0  # ownership and the rollback check need history
+    assert any(
+        "git fetch" in str(s.get("run", "")) and "GITHUB_REF_NAME" in s["run"] for s in steps
+    )
     secrets = workflow["jobs"]["sync"]["env"]
     assert all("secrets." in secrets[k] for k in ("MODELARTS_AK", "MODELARTS_SK"))

@@ -35,6 +35,7 @@ class SyncPolicy:
     max_delete_share: float = 0.5
     concurrency: int = 4
     publish_timeout: float = 1200.0
+    branch: str | None = None  # the ref the rollback check compares HEAD with
 
 
 DEFAULT_REGISTRY = "sqlite:///.modelarts-gitops/registry.db"
@@ -53,6 +54,7 @@ class Settings:
     registry: str = DEFAULT_REGISTRY
     project_id: str | None = None
     owns: tuple[str, ...] = ()
+    protect: tuple[str, ...] = ()
     sync: SyncPolicy = SyncPolicy()
 
     def enabled(self, rule: str) -> bool:
@@ -194,5 +196,6 @@ def _from_mapping(root: Path, document: Document | None) -> Settings:
         registry=registry.get("url", DEFAULT_REGISTRY),
         project_id=registry.get("project_id"),
         owns=tuple(data.get("owns", ())),
+        protect=tuple(data.get("protect", ())),
         sync=SyncPolicy(**sync),
     )

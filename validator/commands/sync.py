@@ -6,21 +6,19 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
-from validator.commands.context import (
-    head_commit,
-    registry_url,
-    settings_for,
-    shown_url,
-    validated_specs,
-)
+from validator.commands.context import registry_url, settings_for, shown_url
 from validator.errors import Exit, UserError
-from validator.registry.base import Registry, RegistryError, RegistryModel
+from validator.registry.base import Registry, RegistryError
 from validator.settings import Settings
-from validator.sync.plan import Action, Plan, fingerprint, owned_models, plan
+from validator.sync.plan import Action, Plan
 
 
 def positive(text: str) -> int:
@@ -56,6 +54,12 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="delete and re-create a version whose content differs (a conflict)",
     )
+    parser.add_argument(
+        "--allow-rollback",
+        action="store_true",
+        help="plan or sync even though the upstream branch has newer commits to the models"
+        " folder (prefer `git revert`)",
+    )
 
 
 def _open(settings: Settings, flag: str | None, project_id: str | None) -> tuple[Registry, str]:
@@ -68,19 +72,12 @@ def _open(settings: Settings, flag: str | None, project_id: str | None) -> tuple
         raise UserError(str(error), Exit.USAGE) from None
 
 
-def _make_plan(
-    settings: Settings, registry: Registry, prune: bool, replace: bool
-) -> tuple[Plan, list[RegistryModel]]:
-    from validator.sync.desired import desired_state
+def _rollback_check(settings: Settings, allow_rollback: bool) -> None:
+    from validator.sync.rollback import refuse_rollback
 
-    desired = desired_state(validated_specs(settings), head_commit(settings.root))
-    wanted = {key: d.spec for key, d in desired.items()}
-    origin = {key: d.provenance for key, d in desired.items()}
-    current = registry.list()
-    made = plan(
-        wanted, current, prune=prune, owns=settings.owns, replace=replace, provenance=origin
-    )
-    return made, current
+    if not allow_rollback:
+        branch = settings.sync.branch
+        refuse_rollback(settings.root, settings.models_dir, os.environ, branch)
 
 
 def cmd_plan(
@@ -91,14 +88,18 @@ def cmd_plan(
     format: str,
     out: Path | None,
     detailed_exitcode: bool,
+    allow_rollback: bool = False,
 ) -> int:
+    from validator.sync.making import make_plan
     from validator.sync.plan_file import plan_json
     from validator.sync.render import render_markdown, render_text
 
     settings = settings_for()
+    if prune:
+        _rollback_check(settings, allow_rollback)
     backend, url = _open(settings, registry, project_id)
     try:
-        made, _ = _make_plan(settings, backend, prune, replace)
+        made = make_plan(settings, backend, prune, replace)
     finally:
         backend.close()
     document = plan_json(made, shown_url(url, settings.root))
@@ -125,12 +126,37 @@ def _check_deletions(made: Plan, owned: int, settings: Settings, force: bool) ->
         )
 
 
-def _stale(made: Plan, current: list[RegistryModel]) -> None:
-    if fingerprint(owned_models(current, made.owned, made.owns)) != made.state:
-        raise UserError(
-            "the registry changed since the plan was made; run `modelarts-gitops plan` again",
-            Exit.FINDINGS,
-        )
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM stops a sync like Ctrl-C does: finished changes are reported, then a summary."""
+    from validator.sync.apply import Terminated
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(number: int, frame: FrameType | None) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _wait_pending(made: Plan, backend: Registry, settings: Settings) -> bool:
+    """Versions an earlier, interrupted sync left publishing: success only once published."""
+    ok = True
+    for model in made.pending:
+        name, version = model.spec.key
+        try:
+            backend.wait_until_published(model.model_id, settings.sync.publish_timeout)
+            sys.stdout.write(f"  {name} {version}: published (was {model.status})\n")
+        except RegistryError as error:
+            ok = False
+            sys.stdout.write(f"  {name} {version}: FAILED: {error}\n")
+    return ok
 
 
 def cmd_sync(
@@ -143,26 +169,41 @@ def cmd_sync(
     concurrency: int | None,
     keep_going: bool,
     force: bool,
+    allow_rollback: bool = False,
 ) -> int:
-    from validator.sync.apply import apply
-    from validator.sync.progress import Reporter
+    from validator.sync.making import make_plan
     from validator.sync.render import render_text
 
     settings = settings_for()
+    _rollback_check(settings, allow_rollback)
     backend, url = _open(settings, registry, project_id)
     try:
         lock = getattr(backend, "lock", contextlib.nullcontext)
         with lock():
             if plan_file is not None:
-                made, current = _saved_plan(plan_file, shown_url(url, settings.root), backend)
+                made = _saved_plan(plan_file, shown_url(url, settings.root), backend, settings)
             else:
-                made, current = _make_plan(settings, backend, prune, replace)
-            owned = len(owned_models(current, made.owned, made.owns))
+                made = make_plan(settings, backend, prune, replace)
             sys.stdout.write(render_text(made))
-            if dry_run or not made.has_changes:
+            if dry_run:
                 return Exit.OK
-            _check_deletions(made, owned, settings, force)
-            progress = Reporter(sys.stdout, len(made.changes))
+            if not made.has_changes:
+                return Exit.OK if _wait_pending(made, backend, settings) else Exit.FINDINGS
+            _check_deletions(made, made.owned_versions, settings, force)
+            return _apply(made, backend, settings, concurrency, keep_going)
+    finally:
+        backend.close()
+
+
+def _apply(
+    made: Plan, backend: Registry, settings: Settings, concurrency: int | None, keep_going: bool
+) -> int:
+    from validator.sync.apply import Interrupted, apply
+    from validator.sync.progress import Reporter
+
+    progress = Reporter(sys.stdout, len(made.changes))
+    try:
+        with _sigterm_interrupts():
             results = apply(
                 list(made.changes),
                 backend,
@@ -171,13 +212,17 @@ def cmd_sync(
                 timeout=settings.sync.publish_timeout,
                 progress=progress,
             )
-            progress.finish(results)
-    finally:
-        backend.close()
-    return Exit.OK if all(r.ok for r in results) else Exit.FINDINGS
+    except Interrupted as stopped:
+        progress.finish(stopped.results, interrupted=True)
+        return 128 + stopped.signal_number
+    progress.finish(results)
+    waited = _wait_pending(made, backend, settings)
+    return Exit.OK if waited and all(r.ok for r in results) else Exit.FINDINGS
 
 
-def _saved_plan(path: Path, shown: str, backend: Registry) -> tuple[Plan, list[RegistryModel]]:
+def _saved_plan(path: Path, shown: str, backend: Registry, settings: Settings) -> Plan:
+    """The saved plan, once a plan made now from the repository agrees with it."""
+    from validator.sync.making import make_plan, verify_saved
     from validator.sync.plan_file import read_plan
 
     try:
@@ -186,12 +231,13 @@ def _saved_plan(path: Path, shown: str, backend: Registry) -> tuple[Plan, list[R
         raise UserError(f"{path}: {error.strerror}") from None
     except UnicodeDecodeError:
         raise UserError(f"{path}: not a readable plan file (not UTF-8)") from None
-    made, made_for = read_plan(text, str(path))
+    saved, made_for = read_plan(text, str(path))
     if made_for and made_for != shown:
         raise UserError(f"{path} was made for {made_for}, not {shown}")
-    current = backend.list()
-    _stale(made, current)
-    return made, current
+    replace = saved.count(Action.REPLACE) > 0
+    fresh = make_plan(settings, backend, saved.prune, replace)
+    verify_saved(saved, fresh, str(path))
+    return fresh
 
 
 def add_arguments(commands: Any) -> None:

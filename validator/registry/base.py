@@ -110,4 +110,16 @@ class Registry(Protocol):
         """Poll until `published`; raises PublishFailed on failure or timeout."""
         ...
 
+    def services_using(self, model_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The names of the services that use each of `model_ids` (ids no service uses are left
+        out). Asked before a delete or a replace."""
+        ...
+
+    def deleted_versions(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], Provenance]:
+        """Of `keys`, those a sync created that have been deleted since, with their provenance.
+        Only a registry that records provenance can tell; others answer {}."""
+        ...
+
     def close(self) -> None: ...

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from validator.registry import polling
+from validator.registry import local_services, polling
 from validator.registry.base import (
     AlreadyExists,
     ModelInUse,
@@ -102,6 +102,7 @@ class LocalRegistry:
         try:
             with self._write() as db:
                 db.execute(_SCHEMA)
+                local_services.create_tables(db)
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise RegistryError(f"cannot use {self.path} as a registry: {exc}") from None
@@ -211,18 +212,48 @@ class LocalRegistry:
             ) from None
         return model_id
 
-    def set_in_use(self, model_id: str, in_use: bool = True) -> bool:
-        """Mark a model as backing a service (or not); False if there is no such model."""
+    def set_in_use(self, model_id: str, in_use: bool = True, service: str | None = None) -> bool:
+        """Mark a model as backing a service (named `service`), or as backing none; False if
+        there is no such model."""
         with self._write() as db:
             cursor = db.execute(
                 "UPDATE models SET in_use = ? WHERE model_id = ?", (int(in_use), model_id)
             )
+            if cursor.rowcount == 1 and in_use:
+                local_services.add_service(db, model_id, service)
+            elif cursor.rowcount == 1:
+                local_services.remove_services(db, model_id)
         return cursor.rowcount == 1
+
+    def services(self) -> tuple[sqlite3.Row, ...]:
+        with self._mutex:
+            return tuple(local_services.services(self._db))
+
+    def services_using(self, model_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        ids = list(model_ids)
+        with self._mutex:
+            named = local_services.services_using(self._db, ids)
+            marks = ", ".join("?" * len(ids))
+            flagged = self._db.execute(
+                f"SELECT model_id FROM models WHERE in_use = 1 AND model_id IN ({marks})", ids
+            ).fetchall()
+        found = {model_id: tuple(names) for model_id, names in named.items()}
+        for row in flagged:  # marked in use by an older version of this tool: no name known
+            found.setdefault(row["model_id"], ("(unnamed)",))
+        return found
+
+    def deleted_versions(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], Provenance]:
+        with self._mutex:
+            return local_services.deleted_versions(self._db, keys)
 
     def delete(self, model_id: str) -> None:
         with self._write() as db:
             row = db.execute(
-                "SELECT name, version, in_use FROM models WHERE model_id = ?", (model_id,)
+                "SELECT name, version, in_use, prov_commit, prov_path FROM models"
+                " WHERE model_id = ?",
+                (model_id,),
             ).fetchone()
             if row is None:
                 return  # already gone: deleting is idempotent
@@ -233,6 +264,7 @@ class LocalRegistry:
                     code="ModelArts.3009",
                 )
             db.execute("DELETE FROM models WHERE model_id = ?", (model_id,))
+            local_services.record_deleted(db, row)
 
     def wait_until_published(self, model_id: str, timeout: float) -> RegistryModel:
         return polling.wait_until_published(self.get, model_id, timeout, self._poll_interval)

@@ -173,5 +173,15 @@ class ModelArtsRegistry:
     def wait_until_published(self, model_id: str, timeout: float) -> RegistryModel:
         return polling.wait_until_published(self.get, model_id, timeout, self._poll_interval)
 
+    def services_using(self, model_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        from validator.registry.services import services_using
+
+        return services_using(self._http, f"/v1/{quote(self.project_id, safe='')}", model_ids)
+
+    def deleted_versions(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], Provenance]:
+        return {}  # ModelArts stores no provenance
+
     def close(self) -> None:
         self._http.close()

@@ -21,8 +21,10 @@ from validator.registry.local import LocalRegistry
 from validator.registry.wire import model_to_json
 from validator.server.faults import Fault, FaultConfig, Faults
 from validator.server.request import BadRequest, parse_create, parse_list_query, select_page
+from validator.server.services import list_services
 
 _MODELS = re.compile(r"^/v1/(?P<project>[^/]+)/models(?:/(?P<model_id>[^/]+))?/?$")
+_SERVICES = re.compile(r"^/v1/(?P<project>[^/]+)/services/?$")
 _ADMIN = re.compile(r"^/_admin/models/(?P<model_id>[^/]+)/in-use/?$")
 
 
@@ -71,15 +73,15 @@ class ModelArtsApi:
         if denied is not None:
             return denied
         if (admin := _ADMIN.match(path)) and method in ("POST", "DELETE"):
-            return self._mark_in_use(admin["model_id"], in_use=method == "POST")
-        match = _MODELS.match(path)
+            return self._mark_in_use(admin["model_id"], in_use=method == "POST", body=body)
+        match = _MODELS.match(path) or _SERVICES.match(path)
         if match is None:
             return error(404, "ModelArts.0101", f"no such API: {method} {path}")
         project = match["project"]
         signed_for = {k.lower(): v for k, v in headers.items()}.get("x-project-id", project)
         if project != self.config.project_id or signed_for != project:
             return error(403, "ModelArts.0108", f"not authorized for project {project}")
-        return self._with_faults(method, target, match["model_id"], body)
+        return self._with_faults(method, target, match.groupdict().get("model_id"), body)
 
     def _authenticate(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes
@@ -113,6 +115,11 @@ class ModelArtsApi:
 
     def _route(self, method: str, target: str, model_id: str | None, body: bytes) -> Reply:
         try:
+            if urlsplit(target).path.rstrip("/").endswith("/services"):
+                if method != "GET":
+                    return error(405, "ModelArts.0101", f"method {method} not allowed here")
+                query = parse_qsl(urlsplit(target).query, keep_blank_values=True)
+                return Reply(200, list_services(self.registry.services(), query))
             if model_id is None and method == "GET":
                 return self._list(target)
             if model_id is None and method == "POST":
@@ -174,8 +181,16 @@ class ModelArtsApi:
         self.registry.delete(model_id)
         return Reply(200, {"delete_success_list": [model_id], "delete_failed_list": []})
 
-    def _mark_in_use(self, model_id: str, *, in_use: bool) -> Reply:
-        if not self.registry.set_in_use(model_id, in_use):
+    def _mark_in_use(self, model_id: str, *, in_use: bool, body: bytes = b"") -> Reply:
+        """`{"service_name": "svc"}` in the body names the service (optional)."""
+        try:
+            named = json.loads(body) if body.strip() else {}
+        except ValueError:
+            named = None
+        service = named.get("service_name") if isinstance(named, dict) else None
+        if named is None or not isinstance(service, str | None):
+            return error(400, "ModelArts.0104", 'the body must be {"service_name": "..."}')
+        if not self.registry.set_in_use(model_id, in_use, service):
             return error(404, "ModelArts.3001", f"Model {model_id} does not exist.")
         return Reply(200, {"model_id": model_id, "in_use": in_use})
 

@@ -28,6 +28,19 @@ class Result:
 Progress = Callable[[Result, int, int], None]
 
 
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM during an apply: `results` holds every change that finished."""
+
+    def __init__(self, results: list[Result], signal_number: int) -> None:
+        super().__init__(f"interrupted by signal {signal_number}")
+        self.results = results
+        self.signal_number = signal_number
+
+
+class Terminated(BaseException):
+    """Raised in the main thread by the SIGTERM handler `sync` installs."""
+
+
 def _create(change: Change, registry: Registry, timeout: float) -> str:
     assert change.desired is not None
     try:
@@ -75,11 +88,12 @@ def apply(
 ) -> list[Result]:
     """Apply every change; after a failure, changes not started are skipped unless keep_going."""
     stop = threading.Event()
+    why = ["an earlier change failed"]
     done: list[Result] = []
 
     def run(change: Change) -> Result:
         if stop.is_set():
-            return Result(change, False, "skipped: an earlier change failed")
+            return Result(change, False, f"skipped: {why[0]}")
         started = time.monotonic()
         try:
             detail = _one(change, registry, timeout)
@@ -92,16 +106,26 @@ def apply(
     applicable = [c for c in changes if c.action is not Action.CONFLICT]
     conflicts = [c for c in changes if c.action is Action.CONFLICT]
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        futures = [pool.submit(run, change) for change in applicable]
+        futures = {pool.submit(run, change): change for change in applicable}
         try:
             for future in as_completed(futures):
                 done.append(future.result())
                 if progress:
                     progress(done[-1], len(done), len(changes))
-        except BaseException:  # Ctrl-C: start nothing more; the changes in flight finish
+        except (KeyboardInterrupt, Terminated) as interruption:
+            # Start nothing more; the changes in flight finish and are reported.
+            why[0] = "interrupted"
             stop.set()
-            pool.shutdown(cancel_futures=True)
-            raise
+            pool.shutdown(wait=False, cancel_futures=True)
+            reported = {id(r.change) for r in done}
+            for future, change in futures.items():
+                if id(change) in reported or future.cancelled():
+                    continue
+                done.append(future.result())
+                if progress:
+                    progress(done[-1], len(done), len(changes))
+            number = 2 if isinstance(interruption, KeyboardInterrupt) else 15
+            raise Interrupted(done, number) from None
     for change in conflicts:
         done.append(
             Result(

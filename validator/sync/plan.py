@@ -13,12 +13,15 @@ import fnmatch
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from validator.registry.base import ModelSpec, Provenance, RegistryModel, Status
+from validator.sync.diff import Diff, field_diff
 
 Key = tuple[str, str]
 BROKEN = {Status.FAILED, Status.BUILDING_FAILED}
+UNFINISHED = {Status.PUBLISHING, Status.BUILDING}
+ABSENT = "not in the models folder (plan --prune deletes it)"
 
 
 class Action(enum.StrEnum):
@@ -38,6 +41,35 @@ class Change:
     fields: tuple[str, ...] = ()  # what differs, for a conflict or a replace
     note: str | None = None
     provenance: Provenance | None = None  # where a created model comes from
+    diff: tuple[Diff, ...] = ()  # a conflict or replace, field by field
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """An owned version the plan does not delete or replace, and why."""
+
+    name: str
+    version: str
+    model_id: str
+    reason: str  # "not in the models folder", "used by service svc-a", "protected by `x-*`"
+
+
+@dataclass(frozen=True, slots=True)
+class Ownership:
+    """What the repository owns besides the names it declares now."""
+
+    history: frozenset[str] = frozenset()  # names declared by commits reachable from HEAD
+    owns: tuple[str, ...] = ()  # the `owns:` glob patterns
+    protect: tuple[str, ...] = ()  # the `protect:` glob patterns: never deleted or replaced
+    unknown: str | None = None  # why history-owned names are unknown (a shallow clone)
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the registry knows beyond its models: services using them, versions gone."""
+
+    used: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # model id -> services
+    gone: Mapping[Key, Provenance] = field(default_factory=dict)  # created by a sync, deleted
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +80,10 @@ class Plan:
     owned: tuple[str, ...] = ()  # names declared by the repository when the plan was made
     owns: tuple[str, ...] = ()  # extra owned name patterns (the `owns:` setting)
     prune: bool = False
-    kept: tuple[Key, ...] = ()  # owned versions missing from models/, kept without --prune
+    kept: tuple[Kept, ...] = ()  # owned versions not deleted (or not replaced), and why
+    pending: tuple[RegistryModel, ...] = ()  # wanted versions still publishing: sync waits
+    notes: tuple[str, ...] = ()  # what the plan could not know, or refused to do
+    owned_versions: int = 0  # registry versions of owned names
 
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action is action)
@@ -107,6 +142,46 @@ def owned_models(
     return [m for m in current if owned(m.spec.name, names, owns)]
 
 
+def _hold(model: RegistryModel, ownership: Ownership, facts: Facts) -> str | None:
+    """Why a model may be neither deleted nor replaced, or None when it may."""
+    services = facts.used.get(model.model_id, ())
+    if services:
+        return "used by service " + ", ".join(services)
+    if model.in_use:
+        return "used by a service"
+    pattern = next((p for p in ownership.protect if fnmatch.fnmatchcase(model.spec.name, p)), None)
+    return f"protected by `protect: {pattern}`" if pattern else None
+
+
+def _differing(
+    key: Key,
+    wanted: ModelSpec,
+    have: RegistryModel,
+    origin: Provenance | None,
+    options: tuple[bool, Ownership, Facts],
+) -> tuple[Change, Kept | None]:
+    replace, ownership, facts = options
+    differ = differences(wanted, have.spec)
+    diff = field_diff(wanted, have.spec, differ)
+    note = f"the import {have.status} in the registry" if have.status in BROKEN else None
+    hold = _hold(have, ownership, facts) if replace else None
+    if replace and hold is None:
+        return Change(Action.REPLACE, *key, wanted, have, differ, note, origin, diff), None
+    kept = Kept(*key, have.model_id, hold) if hold else None
+    note = f"kept: {hold}, so it is not replaced" if hold else note
+    return Change(Action.CONFLICT, *key, wanted, have, differ, note, None, diff), kept
+
+
+def _created(key: Key, wanted: ModelSpec, origin: Provenance | None, facts: Facts) -> Change:
+    gone = facts.gone.get(key)
+    note = None
+    if gone is not None:
+        where = f" from {gone.path}" if gone.path else ""
+        commit = f" at {gone.commit[:12]}" if gone.commit else ""
+        note = f"missing from the registry: an earlier sync created it{where}{commit}"
+    return Change(Action.CREATE, *key, desired=wanted, note=note, provenance=origin)
+
+
 def plan(
     desired: Mapping[Key, ModelSpec],
     current: Sequence[RegistryModel],
@@ -115,41 +190,56 @@ def plan(
     owns: Sequence[str] = (),
     replace: bool = False,
     provenance: Mapping[Key, Provenance] | None = None,
+    ownership: Ownership | None = None,
+    facts: Facts | None = None,
 ) -> Plan:
-    declared = {name for name, _ in desired}
-    mine = owned_models(current, declared, owns)
+    ownership = ownership or Ownership(owns=tuple(owns))
+    facts = facts or Facts()
+    declared = {name for name, _ in desired} | ownership.history
+    mine = owned_models(current, declared, ownership.owns)
     origin = provenance or {}
     by_key: dict[Key, RegistryModel] = {}
     for model in mine:
         by_key.setdefault(model.spec.key, model)
     changes: list[Change] = []
+    kept: list[Kept] = []
+    pending: list[RegistryModel] = []
     unchanged = 0
     for key, wanted in sorted(desired.items()):
         have = by_key.get(key)
         if have is None:
-            changes.append(Change(Action.CREATE, *key, desired=wanted, provenance=origin.get(key)))
-            continue
-        differ = differences(wanted, have.spec)
-        broken = have.status in BROKEN
-        if not differ and not broken:
-            unchanged += 1
-            continue
-        note = f"the import {have.status} in the registry" if broken else None
-        if replace and not have.in_use:
-            changes.append(
-                Change(Action.REPLACE, *key, wanted, have, differ, note, origin.get(key))
+            changes.append(_created(key, wanted, origin.get(key), facts))
+        elif differences(wanted, have.spec) or have.status in BROKEN:
+            change, held = _differing(
+                key, wanted, have, origin.get(key), (replace, ownership, facts)
             )
+            changes.append(change)
+            kept.extend([held] if held else [])
         else:
-            used = (
-                "used by a service, so it cannot be replaced" if have.in_use and replace else None
-            )
-            changes.append(Change(Action.CONFLICT, *key, wanted, have, differ, used or note))
+            unchanged += 1
+            pending.extend([have] if have.status in UNFINISHED else [])
+    notes = [ownership.unknown] if ownership.unknown else []
     extra = sorted(key for key in by_key if key not in desired)
-    if prune:
-        for key in extra:
-            have = by_key[key]
-            note = "used by a service: the delete will be refused" if have.in_use else None
-            changes.append(Change(Action.DELETE, *key, current=have, note=note))
+    if extra and prune and not desired:
+        notes.append("the desired state is empty: nothing is deleted")
+    absent = "the desired state is empty, so nothing is deleted" if prune else ABSENT
+    for key in extra:
+        have = by_key[key]
+        hold = _hold(have, ownership, facts)
+        if prune and desired and hold is None:
+            changes.append(Change(Action.DELETE, *key, current=have))
+        else:
+            kept.append(Kept(*key, have.model_id, hold or absent))
     names = tuple(sorted(declared))
-    kept = () if prune else tuple(extra)
-    return Plan(tuple(changes), unchanged, fingerprint(mine), names, tuple(owns), prune, kept)
+    return Plan(
+        tuple(changes),
+        unchanged,
+        fingerprint(mine),
+        names,
+        tuple(ownership.owns),
+        prune,
+        tuple(kept),
+        tuple(pending),
+        tuple(notes),
+        len(mine),
+    )

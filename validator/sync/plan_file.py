@@ -12,10 +12,11 @@ from typing import Any
 from validator.check.rules.identity import version_problem
 from validator.errors import UserError
 from validator.registry.base import ModelSpec, Provenance, RegistryModel, Status
+from validator.sync.diff import Diff
 from validator.sync.export import NAME
-from validator.sync.plan import Action, Change, Plan, owned
+from validator.sync.plan import Action, Change, Kept, Plan, owned
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 TEXT = ("name", "version", "source_location", "model_type")
@@ -79,6 +80,7 @@ def _change_json(change: Change) -> dict[str, Any]:
             else None
         ),
         "provenance": asdict(change.provenance) if change.provenance else None,
+        "diff": [asdict(d) for d in change.diff],
     }
 
 
@@ -90,10 +92,18 @@ def plan_json(plan: Plan, registry: str) -> dict[str, Any]:
         "prune": plan.prune,
         "owned": list(plan.owned),
         "owns": list(plan.owns),
-        "kept": [list(key) for key in plan.kept],
+        "kept": [asdict(kept) for kept in plan.kept],
+        "pending": [
+            {"name": m.spec.name, "version": m.spec.version, "model_id": m.model_id}
+            | {"status": str(m.status)}
+            for m in plan.pending
+        ],
+        "notes": list(plan.notes),
+        "owned_versions": plan.owned_versions,
         "summary": {
             **{str(a): plan.count(a) for a in Action},
             "unchanged": plan.unchanged,
+            "kept": len(plan.kept),
         },
         "changes": [_change_json(c) for c in plan.changes],
     }
@@ -117,6 +127,7 @@ def _change(data: dict[str, Any]) -> Change:
         tuple(data.get("fields", ())),
         data.get("note"),
         Provenance(**origin) if origin else None,
+        tuple(Diff(str(d["path"]), str(d["current"]), str(d["desired"])) for d in data["diff"]),
     )
 
 
@@ -134,7 +145,10 @@ def read_plan(text: str, source: str) -> tuple[Plan, str]:
             tuple(data["owned"]),
             tuple(data["owns"]),
             data["prune"],
-            tuple((str(n), str(v)) for n, v in data.get("kept", ())),
+            tuple(Kept(**kept) for kept in data["kept"]),
+            (),
+            tuple(str(note) for note in data["notes"]),
+            int(data["owned_versions"]),
         )
         for change in plan.changes:
             if change.action is not Action.CREATE and not owned(

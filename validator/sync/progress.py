@@ -31,12 +31,19 @@ class Reporter:
             self.out.write(line + "\n")
         self.out.flush()
 
-    def finish(self, results: Sequence[Result]) -> None:
+    def finish(self, results: Sequence[Result], *, interrupted: bool = False) -> None:
         if self.tty:
             self.out.write("\r\033[K")
         failed = sum(1 for r in results if not r.ok)
         applied = len(results) - failed
-        if failed:
+        if interrupted:
+            skipped = sum(1 for r in results if r.detail.startswith("skipped"))
+            waiting = self.total - len(results) + skipped
+            self.out.write(
+                f"Sync interrupted: {applied} of {self.total} changes applied,"
+                f" {failed - skipped} failed, {waiting} not started; run sync again to finish.\n"
+            )
+        elif failed:
             self.out.write(f"Sync: {applied} of {len(results)} changes applied, {failed} failed.\n")
         else:
             self.out.write(f"Sync: {applied} change{'' if applied == 1 else 's'} applied.\n")

@@ -8,6 +8,7 @@ edited file for a published version silently diverges from what is deployed.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -133,18 +134,33 @@ def _point(spec: Spec, path: DataPath) -> tuple[Document, DataPath]:
 def removed_versions(repo: Repository) -> Iterator[Finding]:
     """
     With `--base REF`, a version present at REF and gone now is still in the
-    registry; `sync --prune` would delete it. Make sure no service uses it.
+    registry. The name stays owned (the git history declares it), so
+    `plan --prune` deletes that version — unless a service uses it, which
+    keeps it, or `protect:` names it. Without `--prune` it is kept.
     """
     if repo.base is None:
         return
     present = {identity(s) for s in repo.specs}
+    names = {key[0] for key in present if key is not None}
     for key, before in sorted(repo.base.imports.items()):
         if key not in present:
             gone = Document(before.path, {}, {(): Position(1, 1)})
-            message = (
-                f"{key[0]} {key[1]} was removed since {repo.base.ref}; sync --prune would delete it"
-            )
-            yield Finding((), message, document=gone)
+            yield Finding((), _removal(key, repo, key[0] in names), document=gone)
+
+
+def _removal(key: Key, repo: Repository, declared: bool) -> str:
+    """What `plan --prune` does with a removed version, exactly."""
+    name, version = key
+    assert repo.base is not None
+    removed = f"{name} {version} was removed since {repo.base.ref}"
+    pattern = next((p for p in repo.settings.protect if fnmatch.fnmatchcase(name, p)), None)
+    if pattern is not None:
+        return f"{removed}; `plan --prune` keeps it in the registry: `protect: {pattern}` names it"
+    owner = "" if declared else " (the name stays owned: the git history declares it)"
+    return (
+        f"{removed}; `plan --prune` deletes it from the registry{owner}, unless a service uses"
+        " it; without --prune it is kept"
+    )
 
 
 @rule(

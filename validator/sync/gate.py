@@ -1,0 +1,102 @@
+"""The gate in front of plan and sync: the desired state exists only when every import loads.
+
+`validate` honours `select`, `ignore`, `severity` and inline ignore comments. plan and
+sync may not: a file that fails to parse, or misses its image, would silently drop out
+of the desired state, and `--prune` would delete what it declared. So the rules that
+define the desired state — reading the file (MA0xx), its structure (MA1xx), the name and
+the version (MA201, MA202) and one file per version (MA601) — always run here, at no
+less than their default severity, whatever the configuration and the flags say.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from validator.check.subject import Spec
+from validator.diagnostics import Diagnostic, Located, Severity
+from validator.errors import Exit, UserError
+from validator.load.document import Document, display
+from validator.settings import Settings
+
+MANDATORY = ("MA0", "MA1", "MA201", "MA202", "MA601")
+SUFFIXES = (".yaml", ".yml")
+
+
+def mandatory(rule: str) -> bool:
+    return rule.startswith(MANDATORY)
+
+
+def odd_suffixes(folder: Path) -> list[Located]:
+    """Files whose suffix is `.YAML`, `.Yml`…: an import in all but name, so never skipped."""
+    found = []
+    for parent, folders, names in os.walk(folder):
+        folders.sort()
+        for name in sorted(names):
+            suffix = os.path.splitext(name)[1]
+            if suffix.lower() in SUFFIXES and suffix not in SUFFIXES:
+                shown = display(Path(parent, name))
+                message = (
+                    f"the suffix `{suffix}` is not read as an import; rename the file to"
+                    f" `{Path(name).stem}{suffix.lower()}` (plan and sync refuse until then)"
+                )
+                found.append(Located(shown, 1, 1, "MA001", message))
+    return found
+
+
+def gate_diagnostics(
+    located: Iterable[Located], settings: Settings, documents: Mapping[str, Document]
+) -> list[Diagnostic]:
+    """Mandatory rules at their default severity or higher; the others as configured."""
+    from validator.check.registry import RULES
+
+    out = set()
+    for item in located:
+        default = RULES[item.rule].severity if item.rule in RULES else Severity.ERROR
+        if mandatory(item.rule):
+            severity = max(default, settings.severity_of(item.rule, default))
+        else:
+            document = documents.get(item.file)
+            if not settings.enabled(item.rule) or (
+                document is not None and document.ignored(item.line, item.rule)
+            ):
+                continue
+            severity = settings.severity_of(item.rule, default)
+        where = (item.file, item.line, item.column, item.rule)
+        out.add(Diagnostic(*where, severity, item.message, item.suggestion))
+    return sorted(out)
+
+
+def gated_specs(settings: Settings) -> list[Spec]:
+    """Every import under the models folder, refusing when any finding is at error level.
+
+    Inline ignore comments still silence the optional rules, never the mandatory ones.
+    """
+    from validator.check.registry import checks
+    from validator.check.run import check_part, collect_files, run_rule, survey
+    from validator.check.subject import Repository
+    from validator.report import reporter
+
+    files = collect_files([], settings)
+    found = survey(files, settings)
+    part = check_part(found.load, found.configs, settings, None)
+    specs = found.ordered(part.specs)
+    located = [*part.located, *odd_suffixes(settings.root / settings.models_dir)]
+    repository = Repository(tuple(specs), settings, frozenset(part.targets), None)
+    for rule in checks("repository"):
+        located.extend(run_rule(rule, repository, None))
+    documents = {**part.documents, **{s.document.path: s.document for s in specs}}
+    errors = [
+        d for d in gate_diagnostics(located, settings, documents) if d.severity is Severity.ERROR
+    ]
+    if errors:
+        reporter("text")(errors, len(files), sys.stderr)
+        raise UserError(
+            f"{len(errors)} error-level finding(s) in {settings.models_dir}/: fix them before"
+            " planning or syncing (plan and sync always apply MA0xx, MA1xx, MA201, MA202 and"
+            " MA601, whatever the configuration says)",
+            Exit.FINDINGS,
+        )
+    return specs
