@@ -73,8 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error.strerror or error}{where}", file=sys.stderr)
         return Exit.FINDINGS
     except Exception as error:  # a bug: still one line, never a traceback for the user
+        from validator.registry.scrub import scrub
+
         kind = type(error).__name__
-        print(f"error: internal error ({kind}: {error}); please report it", file=sys.stderr)
+        text = scrub(str(error))
+        print(f"error: internal error ({kind}: {text}); please report it", file=sys.stderr)
         return Exit.FINDINGS
 
 

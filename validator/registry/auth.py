@@ -16,6 +16,7 @@ from typing import Protocol
 
 from validator.registry import signing
 from validator.registry.base import RegistryError
+from validator.registry.scrub import remember
 
 HIDDEN = "<hidden>"
 AKSK_VARS = ("MODELARTS_AK", "MODELARTS_SK")  # + optional MODELARTS_SECURITY_TOKEN
@@ -136,6 +137,7 @@ class PasswordAuth:
                 f" check {', '.join(PASSWORD_VARS)}"
             )
         self._expires = _expiry(body)
+        remember(token)  # an IAM token obtained: never shown, whatever a server echoes
         return token
 
     def headers(

@@ -73,7 +73,9 @@ class RegistryError(Exception):
     """A registry refused or failed a request. The message is one clear line, no secrets."""
 
     def __init__(self, message: str, code: str | None = None) -> None:
-        super().__init__(message)
+        from validator.registry.scrub import scrub
+
+        super().__init__(scrub(message))  # a server may echo the request, token and all
         self.code = code
 
 

@@ -17,6 +17,7 @@ from urllib3.util.retry import Retry
 
 from validator.registry.auth import Auth
 from validator.registry.base import AlreadyExists, ModelInUse, RegistryError
+from validator.registry.scrub import scrub_data
 from validator.registry.signing import canonical_query
 from validator.registry.wire import error_line
 
@@ -130,8 +131,9 @@ class Transport:
 
 
 def decode(content: bytes) -> Any:
+    """The JSON answer with every known secret scrubbed (a server may reflect the token)."""
     try:
-        return json.loads(content) if content else None
+        return scrub_data(json.loads(content)) if content else None
     except ValueError:
         return None
 

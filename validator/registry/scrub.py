@@ -1,0 +1,74 @@
+"""No credential value in any output: every message and value a registry sends is scrubbed.
+
+A registry, or a proxy in front of it, may echo the request — headers included — in a JSON
+error body, or reflect the token into model data. Whatever it answers, the values of the
+secret variables (token, SK, security token, password) and every IAM token the tool
+obtained are replaced by `<hidden>` before the text reaches a message, a plan or a log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from typing import Any
+from urllib.parse import quote
+
+HIDDEN = "<hidden>"
+SECRET_VARS = (
+    "MODELARTS_TOKEN",
+    "MODELARTS_SK",
+    "MODELARTS_SECURITY_TOKEN",
+    "MODELARTS_PASSWORD",
+)
+MIN_LENGTH = 4  # shorter values would blank out ordinary words; no real credential is this short
+_obtained: set[str] = set()
+_mutex = threading.Lock()
+
+
+def remember(secret: str) -> None:
+    """A secret the tool obtained at run time (an IAM token): scrubbed from then on."""
+    if len(secret) >= MIN_LENGTH:
+        with _mutex:
+            _obtained.add(secret)
+
+
+def _spellings(secret: str) -> set[str]:
+    """The value as a server may echo it: as is, URL-encoded, JSON-escaped."""
+    return {secret, quote(secret, safe=""), json.dumps(secret)[1:-1]}
+
+
+def known_secrets() -> list[str]:
+    values = {os.environ.get(name, "") for name in SECRET_VARS}
+    with _mutex:
+        values |= _obtained
+    spellings = {s for v in values if len(v) >= MIN_LENGTH for s in _spellings(v)}
+    return sorted(spellings, key=len, reverse=True)  # longest first: no half-replaced value
+
+
+def scrub(text: str) -> str:
+    for secret in known_secrets():
+        if secret in text:
+            text = text.replace(secret, HIDDEN)
+    return text
+
+
+def scrub_data(value: Any) -> Any:
+    """A decoded JSON answer with every string (keys too) scrubbed."""
+    secrets = known_secrets()
+    if not secrets:
+        return value
+
+    def clean(item: Any) -> Any:
+        if isinstance(item, str):
+            for secret in secrets:
+                if secret in item:
+                    item = item.replace(secret, HIDDEN)
+            return item
+        if isinstance(item, dict):
+            return {clean(k): clean(v) for k, v in item.items()}
+        if isinstance(item, list):
+            return [clean(v) for v in item]
+        return item
+
+    return clean(value)
