@@ -96,3 +96,24 @@ def test_a_shallow_clone_says_history_is_unknown_and_never_guesses(
     assert "= churn 0.3.0  kept:" not in planned.out  # not owned: unknown, not guessed
     assert run("sync", "--prune").code == 0
     assert stored(clone) == [("churn", "0.3.0"), ("resnet", "1.0.2")]
+
+
+def test_outside_git_the_plan_says_history_is_unknown(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = tmp_path / "plain"
+    add(plain, "demo", "1.0.0")
+    monkeypatch.chdir(plain)
+    assert run("sync").code == 0
+    planned = run("plan", "--prune")
+    assert "Note: plain is not a git repository: names only the git history declares" in planned.out
+    assert "Note:" not in run("plan").out  # without --prune nothing depends on it
+
+
+def test_a_name_line_the_shortcut_cannot_read_is_parsed_in_full() -> None:
+    from validator.sync.ownership import declared_name
+
+    assert declared_name(b'name: "demo-1"  # quoted\nversion: "1.0.0"\n') == "demo-1"
+    assert declared_name(b"description: |\n  name: not-this\nname: this\n") == "this"
+    assert declared_name(b"name: [unclosed\n") == ""
+    assert declared_name(b"---\nname: a\n---\nname: b\n") == ""

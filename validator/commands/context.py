@@ -1,15 +1,12 @@
-"""What every command starts from: the repository root, the settings, a validated desired state."""
+"""What every command starts from: the repository root, the settings, the registry URL."""
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from validator.check.subject import Spec
-from validator.errors import Exit, UserError
 from validator.settings import Settings, find_root, load_settings
 
 
@@ -48,21 +45,3 @@ def head_commit(root: Path) -> str | None:
         return None
     except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
         return None
-
-
-def validated_specs(settings: Settings) -> list[Spec]:
-    """Every import under the models folder, refusing when any finding is at error level."""
-    from validator.check.run import check, collect_files
-    from validator.report import reporter
-
-    files = collect_files([], settings)
-    checked = check(files, settings)
-    errors = [d for d in checked.diagnostics if str(d.severity) == "error"]
-    if errors:
-        reporter("text")(errors, len(files), sys.stderr)
-        raise UserError(
-            f"{len(errors)} error-level finding(s) in {settings.models_dir}/: "
-            "fix them before planning or syncing",
-            Exit.FINDINGS,
-        )
-    return checked.specs

@@ -6,12 +6,8 @@ import argparse
 import contextlib
 import json
 import os
-import signal
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from validator.commands.context import registry_url, settings_for, shown_url
@@ -126,39 +122,6 @@ def _check_deletions(made: Plan, owned: int, settings: Settings, force: bool) ->
         )
 
 
-@contextlib.contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM stops a sync like Ctrl-C does: finished changes are reported, then a summary."""
-    from validator.sync.apply import Terminated
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(number: int, frame: FrameType | None) -> None:
-        raise Terminated()
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _wait_pending(made: Plan, backend: Registry, settings: Settings) -> bool:
-    """Versions an earlier, interrupted sync left publishing: success only once published."""
-    ok = True
-    for model in made.pending:
-        name, version = model.spec.key
-        try:
-            backend.wait_until_published(model.model_id, settings.sync.publish_timeout)
-            sys.stdout.write(f"  {name} {version}: published (was {model.status})\n")
-        except RegistryError as error:
-            ok = False
-            sys.stdout.write(f"  {name} {version}: FAILED: {error}\n")
-    return ok
-
-
 def cmd_sync(
     registry: str | None,
     project_id: str | None,
@@ -173,6 +136,7 @@ def cmd_sync(
 ) -> int:
     from validator.sync.making import make_plan
     from validator.sync.render import render_text
+    from validator.sync.running import run_plan, wait_pending
 
     settings = settings_for()
     _rollback_check(settings, allow_rollback)
@@ -188,36 +152,11 @@ def cmd_sync(
             if dry_run:
                 return Exit.OK
             if not made.has_changes:
-                return Exit.OK if _wait_pending(made, backend, settings) else Exit.FINDINGS
+                return Exit.OK if wait_pending(made, backend, settings) else Exit.FINDINGS
             _check_deletions(made, made.owned_versions, settings, force)
-            return _apply(made, backend, settings, concurrency, keep_going)
+            return run_plan(made, backend, settings, concurrency, keep_going)
     finally:
         backend.close()
-
-
-def _apply(
-    made: Plan, backend: Registry, settings: Settings, concurrency: int | None, keep_going: bool
-) -> int:
-    from validator.sync.apply import Interrupted, apply
-    from validator.sync.progress import Reporter
-
-    progress = Reporter(sys.stdout, len(made.changes))
-    try:
-        with _sigterm_interrupts():
-            results = apply(
-                list(made.changes),
-                backend,
-                concurrency=concurrency or settings.sync.concurrency,
-                keep_going=keep_going,
-                timeout=settings.sync.publish_timeout,
-                progress=progress,
-            )
-    except Interrupted as stopped:
-        progress.finish(stopped.results, interrupted=True)
-        return 128 + stopped.signal_number
-    progress.finish(results)
-    waited = _wait_pending(made, backend, settings)
-    return Exit.OK if waited and all(r.ok for r in results) else Exit.FINDINGS
 
 
 def _saved_plan(path: Path, shown: str, backend: Registry, settings: Settings) -> Plan:

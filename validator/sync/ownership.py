@@ -12,6 +12,7 @@ so, and ownership falls back to the declared names and `owns:`. It never guesses
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,8 +54,19 @@ def _blobs(repo: Any, models_dir: str) -> Iterator[str]:
                 yield blob
 
 
+# A top-level `name:` whose value can only be a valid model name, plain or quoted. Anything
+# else (or a second match) is parsed in full: this is a shortcut, never a guess.
+_NAME = re.compile(
+    r"""^name:[ \t]+(["']?)([A-Za-z0-9_\u3400-\u4dbf\u4e00-\u9fff-]{1,64})\1[ \t]*(?:#.*)?\r?$""",
+    re.MULTILINE,
+)
+
+
 def declared_name(raw: bytes) -> str:
     """The `name:` a file declares, or "" when it declares none (or does not parse)."""
+    found = _NAME.findall(raw.decode("utf-8", "replace"))
+    if len(found) == 1 and b"\n---" not in raw:
+        return str(found[0][1])
     document, _ = load_yaml(raw, "<history>", MAX_BLOB)
     data = document.data if document is not None else None
     name = data.get("name") if isinstance(data, dict) else None
@@ -66,17 +78,14 @@ def read_history(root: Path, models_dir: str) -> History:
     try:
         import git
     except ImportError:  # GitPython without a git executable
-        return History(unknown="git is not installed, so the git history cannot be read")
+        return History(unknown="git is not installed")
     try:
         repo = git.Repo(root)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return History(unknown=f"{root.name} is not a git repository")
     try:
         if repo.git.rev_parse("--is-shallow-repository") == "true":
-            return History(
-                unknown="this clone is shallow, so names only its missing history declares are"
-                " unknown (fetch the full history: fetch-depth: 0)"
-            )
+            return History(unknown="this clone is shallow (fetch the full history: fetch-depth: 0)")
         try:
             repo.head.commit  # noqa: B018  (raises ValueError before the first commit)
         except ValueError:

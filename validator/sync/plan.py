@@ -218,7 +218,12 @@ def plan(
         else:
             unchanged += 1
             pending.extend([have] if have.status in UNFINISHED else [])
-    notes = [ownership.unknown] if ownership.unknown else []
+    notes = []
+    if ownership.unknown and prune:
+        notes.append(
+            f"{ownership.unknown}: names only the git history declares are unknown, so --prune"
+            " deletes versions of the declared names and `owns:` only"
+        )
     extra = sorted(key for key in by_key if key not in desired)
     if extra and prune and not desired:
         notes.append("the desired state is empty: nothing is deleted")
