@@ -44,12 +44,14 @@ def test_an_interrupted_sync_reports_every_finished_change_then_a_summary(
             if line.startswith("[1/"):
                 break
         process.send_signal(number)
-        rest, _ = process.communicate(timeout=60)
+        rest = process.stdout.read()  # not communicate(): it would skip what is buffered here
+        process.stdout.close()
+        process.wait(timeout=60)
         output = "".join(lines) + rest
         created = len(slow.registry.list())
     assert process.returncode == code, output
     results = [line for line in output.splitlines() if line.startswith("[")]
-    assert len([r for r in results if ": ok: created" in r]) == created
+    assert len([r for r in results if ": ok: created" in r]) == created, output
     assert 1 <= created < 6
     assert output.splitlines()[-1] == (
         f"Sync interrupted: {created} of 6 changes applied, 0 failed, {6 - created} not started;"

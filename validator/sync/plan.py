@@ -158,10 +158,9 @@ def _differing(
     wanted: ModelSpec,
     have: RegistryModel,
     origin: Provenance | None,
-    options: tuple[bool, Ownership, Facts],
+    options: tuple[tuple[str, ...], bool, Ownership, Facts],
 ) -> tuple[Change, Kept | None]:
-    replace, ownership, facts = options
-    differ = differences(wanted, have.spec)
+    differ, replace, ownership, facts = options
     diff = field_diff(wanted, have.spec, differ)
     note = f"the import {have.status} in the registry" if have.status in BROKEN else None
     hold = _hold(have, ownership, facts) if replace else None
@@ -209,9 +208,9 @@ def plan(
         have = by_key.get(key)
         if have is None:
             changes.append(_created(key, wanted, origin.get(key), facts))
-        elif differences(wanted, have.spec) or have.status in BROKEN:
+        elif (differ := differences(wanted, have.spec)) or have.status in BROKEN:
             change, held = _differing(
-                key, wanted, have, origin.get(key), (replace, ownership, facts)
+                key, wanted, have, origin.get(key), (differ, replace, ownership, facts)
             )
             changes.append(change)
             kept.extend([held] if held else [])
