@@ -85,3 +85,16 @@ def test_sync_branch_overrides_the_upstream(
     missing = run("sync")
     assert missing.code == 2
     assert "sync.branch `origin/nowhere` is not in this clone" in missing.err
+
+
+@pytest.mark.parametrize(
+    "config", ["sync:\n  branch: ''\n", "sync:\n  branch: 'origin/main main'\n", "protect: [1]\n"]
+)
+def test_bad_branch_or_protect_settings_are_located_config_errors(
+    run: Run, repo: Path, config: str
+) -> None:
+    add(repo, "demo", "1.0.0")
+    write(repo, ".modelarts-gitops.yaml", config)
+    result = run("plan")
+    assert result.code == 2
+    assert result.err.startswith(".modelarts-gitops.yaml:")
