@@ -20,7 +20,7 @@ from validator.commands.context import (
 from validator.errors import Exit, UserError
 from validator.registry.base import Registry, RegistryError, RegistryModel
 from validator.settings import Settings
-from validator.sync.plan import Action, Plan, fingerprint, owned_models, plan
+from validator.sync.plan import Action, Plan, fingerprint, owned, owned_models, plan
 
 
 def positive(text: str) -> int:
@@ -58,12 +58,16 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _open(settings: Settings, flag: str | None, project_id: str | None) -> tuple[Registry, str]:
+def _open(
+    settings: Settings, flag: str | None, project_id: str | None, *, read_only: bool = False
+) -> tuple[Registry, str]:
     from validator.registry.factory import open_registry
 
     url = registry_url(settings, flag)
+    project = project_id or settings.project_id
     try:
-        return open_registry(url, project_id or settings.project_id, os.environ), url
+        backend = open_registry(url, project, os.environ, root=settings.root, read_only=read_only)
+        return backend, url
     except RegistryError as error:  # a wrong URL or missing credentials: configuration
         raise UserError(str(error), Exit.USAGE) from None
 
@@ -76,7 +80,9 @@ def _make_plan(
     desired = desired_state(validated_specs(settings), head_commit(settings.root))
     wanted = {key: d.spec for key, d in desired.items()}
     origin = {key: d.provenance for key, d in desired.items()}
-    current = registry.list()
+    declared = {name for name, _ in wanted}
+    # Only owned models matter to a plan: the others' details are never fetched.
+    current = registry.list(match=lambda name: owned(name, declared, settings.owns))
     made = plan(
         wanted, current, prune=prune, owns=settings.owns, replace=replace, provenance=origin
     )
@@ -96,7 +102,7 @@ def cmd_plan(
     from validator.sync.render import render_markdown, render_text
 
     settings = settings_for()
-    backend, url = _open(settings, registry, project_id)
+    backend, url = _open(settings, registry, project_id, read_only=True)
     try:
         made, _ = _make_plan(settings, backend, prune, replace)
     finally:
@@ -189,7 +195,8 @@ def _saved_plan(path: Path, shown: str, backend: Registry) -> tuple[Plan, list[R
     made, made_for = read_plan(text, str(path))
     if made_for and made_for != shown:
         raise UserError(f"{path} was made for {made_for}, not {shown}")
-    current = backend.list()
+    declared = set(made.owned)
+    current = backend.list(match=lambda name: owned(name, declared, made.owns))
     _stale(made, current)
     return made, current
 

@@ -49,6 +49,7 @@ class Plan:
     owns: tuple[str, ...] = ()  # extra owned name patterns (the `owns:` setting)
     prune: bool = False
     kept: tuple[Key, ...] = ()  # owned versions missing from models/, kept without --prune
+    uncompared: tuple[str, ...] = ()  # fields some registry answers lacked: not compared
 
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action is action)
@@ -81,15 +82,24 @@ def _json_or_text(text: str | None) -> object:
         return text
 
 
-def differences(desired: ModelSpec, current: ModelSpec) -> tuple[str, ...]:
+def differences(
+    desired: ModelSpec, current: ModelSpec, unknown: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
     """Names of the fields whose meaning differs (config compared as JSON, types as sets).
 
-    ModelArts' ShowModel does not return `initial_config`: when a registry gives
-    none back, the config is unknown there, not different.
+    Fields in `unknown` (missing or empty in the registry's answer) are not compared.
     """
     a, b = _comparable(desired), _comparable(current)
-    unknown = {"initial_config"} if current.initial_config is None else set()
     return tuple(name for name in a if a[name] != b[name] and name not in unknown)
+
+
+def not_compared(desired: ModelSpec, unknown: frozenset[str]) -> set[str]:
+    """The unknown fields that hold something in `desired`: comparisons the plan skipped.
+
+    (An empty desired value against an empty answer is no comparison lost.)
+    """
+    values = _comparable(desired)
+    return {name for name in unknown if values.get(name) not in (None, "", (), [])}
 
 
 def fingerprint(current: Iterable[RegistryModel]) -> str:
@@ -124,12 +134,14 @@ def plan(
         by_key.setdefault(model.spec.key, model)
     changes: list[Change] = []
     unchanged = 0
+    uncompared: set[str] = set()
     for key, wanted in sorted(desired.items()):
         have = by_key.get(key)
         if have is None:
             changes.append(Change(Action.CREATE, *key, desired=wanted, provenance=origin.get(key)))
             continue
-        differ = differences(wanted, have.spec)
+        uncompared |= not_compared(wanted, have.unknown)
+        differ = differences(wanted, have.spec, have.unknown)
         broken = have.status in BROKEN
         if not differ and not broken:
             unchanged += 1
@@ -152,4 +164,13 @@ def plan(
             changes.append(Change(Action.DELETE, *key, current=have, note=note))
     names = tuple(sorted(declared))
     kept = () if prune else tuple(extra)
-    return Plan(tuple(changes), unchanged, fingerprint(mine), names, tuple(owns), prune, kept)
+    return Plan(
+        tuple(changes),
+        unchanged,
+        fingerprint(mine),
+        names,
+        tuple(owns),
+        prune,
+        kept,
+        tuple(sorted(uncompared)),
+    )

@@ -91,6 +91,7 @@ def plan_json(plan: Plan, registry: str) -> dict[str, Any]:
         "owned": list(plan.owned),
         "owns": list(plan.owns),
         "kept": [list(key) for key in plan.kept],
+        "uncompared": list(plan.uncompared),
         "summary": {
             **{str(a): plan.count(a) for a in Action},
             "unchanged": plan.unchanged,

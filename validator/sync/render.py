@@ -59,14 +59,23 @@ def render_text(plan: Plan) -> str:
     if plan.kept:
         kept = ", ".join(f"{name} {version}" for name, version in plan.kept)
         out.append(f"  Kept (not in the models folder; sync --prune deletes them): {kept}")
+    if plan.uncompared:
+        out.append(f"  {uncompared(plan)}")
     if out:
         out.append("")
     out.append(summary(plan))
     return "\n".join(out) + "\n"
 
 
+def uncompared(plan: Plan) -> str:
+    fields = ", ".join(plan.uncompared)
+    return f"Not compared (the registry's answers lack them, so they are unknown): {fields}"
+
+
 def render_markdown(plan: Plan) -> str:
     out = ["### ModelArts sync plan", "", summary(plan), ""]
+    if plan.uncompared:
+        out += [uncompared(plan), ""]
     if plan.changes:
         out += ["| | model | version | action | details |", "|---|---|---|---|---|"]
         for change in plan.changes:
