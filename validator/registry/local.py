@@ -6,7 +6,6 @@ import builtins
 import contextlib
 import fcntl
 import json
-import re
 import sqlite3
 import threading
 import time
@@ -26,78 +25,17 @@ from validator.registry.base import (
     RegistryModel,
     Status,
 )
-from validator.registry.wire import workspace
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS models (
-    model_id        TEXT PRIMARY KEY,
-    name            TEXT NOT NULL,
-    version         TEXT NOT NULL,
-    workspace       TEXT NOT NULL,      -- workspace_id, "0" when unset: part of the identity
-    source_location TEXT NOT NULL,
-    source_copy     INTEGER NOT NULL,
-    model_type      TEXT NOT NULL,
-    install_type    TEXT NOT NULL,      -- JSON list
-    description     TEXT,
-    model_docs      TEXT NOT NULL,      -- JSON list of [doc_name, doc_url]
-    model_algorithm TEXT,
-    initial_config  TEXT,
-    status          TEXT NOT NULL,
-    created_at      REAL NOT NULL,
-    in_use          INTEGER NOT NULL DEFAULT 0,
-    prov_commit     TEXT,
-    prov_path       TEXT,
-    ready_at        REAL,               -- asynchronous publishing: when `final_status` applies
-    final_status    TEXT,
-    extras          TEXT,               -- JSON: other documented CreateModel fields (server)
-    UNIQUE (name, version, workspace)
-)
-"""
-# The unique key already indexes by name; these serve the default order and pending imports.
-_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS models_created ON models (created_at)",
-    "CREATE INDEX IF NOT EXISTS models_pending ON models (ready_at) WHERE ready_at IS NOT NULL",
-)
-# A pending asynchronous publish reads as finished once its time has come: reads never write.
-STATUS = "CASE WHEN ready_at IS NOT NULL AND ready_at <= now() THEN final_status ELSE status END"
-_SELECT = f"SELECT *, {STATUS} AS status_now FROM models"
-_INSERTED = (
-    "model_id, name, version, workspace, source_location, source_copy, model_type, install_type,"
-    " description, model_docs, model_algorithm, initial_config, status, created_at,"
-    " prov_commit, prov_path, ready_at, final_status, extras"
+from validator.registry.local_schema import (
+    INSERTED,
+    SCHEMA,
+    SELECT,
+    STATUS,
+    migrate,
+    row_to_model,
+    version_key,
 )
 
-
-def version_key(version: str) -> str:
-    """Sorts versions numerically (1.0.5 before 1.0.10); other text sorts after, as text."""
-    parts = version.split(".")
-    if all(re.fullmatch(r"[0-9]{1,9}", part) for part in parts):
-        return ".".join(part.zfill(9) for part in parts)
-    return "~" + version
-
-
-def _row_to_model(row: sqlite3.Row) -> RegistryModel:
-    spec = ModelSpec(
-        name=row["name"],
-        version=row["version"],
-        source_location=row["source_location"],
-        source_copy=bool(row["source_copy"]),
-        model_type=row["model_type"],
-        install_type=tuple(json.loads(row["install_type"])),
-        description=row["description"],
-        model_docs=tuple((name, url) for name, url in json.loads(row["model_docs"])),
-        model_algorithm=row["model_algorithm"],
-        initial_config=row["initial_config"],
-        workspace_id=workspace(row["workspace"]),
-    )
-    return RegistryModel(
-        model_id=row["model_id"],
-        spec=spec,
-        status=Status(row["status_now"]),
-        created_at=row["created_at"],
-        in_use=bool(row["in_use"]),
-        provenance=Provenance(commit=row["prov_commit"], path=row["prov_path"]),
-    )
+__all__ = ["STATUS", "LocalRegistry"]
 
 
 class LocalRegistry:
@@ -134,8 +72,8 @@ class LocalRegistry:
             if not read_only:
                 db.execute("PRAGMA journal_mode=WAL")
                 with self._write() as db:
-                    db.execute(_SCHEMA)
-                    self._migrate(db)
+                    db.execute(SCHEMA)
+                    migrate(db)
             else:
                 db.execute("SELECT 1 FROM models LIMIT 1").fetchall()
         except (OSError, sqlite3.Error) as exc:
@@ -149,7 +87,7 @@ class LocalRegistry:
             return db
         if self._empty:
             db = sqlite3.connect(":memory:", check_same_thread=False)
-            db.execute(_SCHEMA)
+            db.execute(SCHEMA)
         elif self._read_only:
             uri = f"file:{quote(str(self.path.absolute()))}?mode=ro"
             db = sqlite3.connect(uri, uri=True, timeout=10.0, check_same_thread=False)
@@ -166,15 +104,6 @@ class LocalRegistry:
         with self._mutex:
             self._all.append(db)
         return db
-
-    @staticmethod
-    def _migrate(db: sqlite3.Connection) -> None:
-        """Bring a file made by an older version up to this schema."""
-        columns = {row["name"] for row in db.execute("PRAGMA table_info(models)")}
-        if "extras" not in columns:
-            db.execute("ALTER TABLE models ADD COLUMN extras TEXT")
-        for statement in _INDEXES:
-            db.execute(statement)
 
     def __repr__(self) -> str:
         return f"LocalRegistry({str(self.path)!r})"
@@ -216,7 +145,7 @@ class LocalRegistry:
 
     def _select(self, where: str = "", params: Sequence[Any] = (), tail: str = "") -> list[Any]:
         try:
-            return self._db().execute(f"{_SELECT} {where} {tail}", params).fetchall()
+            return self._db().execute(f"{SELECT} {where} {tail}", params).fetchall()
         except sqlite3.Error as exc:
             raise RegistryError(f"cannot read {self.path}: {exc}") from None
 
@@ -231,7 +160,7 @@ class LocalRegistry:
             params = sorted(set(names))
             where = f"WHERE name IN ({', '.join('?' * len(params))})"
         rows = self._select(where, params, "ORDER BY created_at, rowid")
-        return [_row_to_model(row) for row in rows if match is None or match(row["name"])]
+        return [row_to_model(row) for row in rows if match is None or match(row["name"])]
 
     def page(
         self, where: str, params: Sequence[Any], order: str, offset: int, limit: int
@@ -243,7 +172,7 @@ class LocalRegistry:
         except sqlite3.Error as exc:
             raise RegistryError(f"cannot read {self.path}: {exc}") from None
         rows = self._select(where, [*params, limit, offset], f"ORDER BY {order} LIMIT ? OFFSET ?")
-        return int(total), [_row_to_model(row) for row in rows]
+        return int(total), [row_to_model(row) for row in rows]
 
     def extras(self, model_id: str) -> dict[str, Any]:
         """The other documented CreateModel fields a model was created with (the server's)."""
@@ -253,7 +182,7 @@ class LocalRegistry:
 
     def get(self, model_id: str) -> RegistryModel | None:
         rows = self._select("WHERE model_id = ?", [model_id])
-        return _row_to_model(rows[0]) if rows else None
+        return row_to_model(rows[0]) if rows else None
 
     def create(
         self,
@@ -286,7 +215,7 @@ class LocalRegistry:
         try:
             with self._write() as db:
                 db.execute(
-                    f"INSERT INTO models ({_INSERTED}) VALUES ({', '.join('?' * len(row))})",
+                    f"INSERT INTO models ({INSERTED}) VALUES ({', '.join('?' * len(row))})",
                     row,
                 )
         except sqlite3.IntegrityError:

@@ -67,6 +67,7 @@ class ModelArtsApi:
         self.config = config
         self.faults = Faults(config.faults)
         self.logins = 0  # successful IAM logins, so tests can see the token cache work
+        self.shows = 0  # ShowModel answers, so tests and benchmarks can count detail reads
 
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Reply:
         path = urlsplit(target).path
@@ -167,6 +168,7 @@ class ModelArtsApi:
         if model is None:
             return error(404, "ModelArts.3001", f"Model {model_id} does not exist.")
         extras = self.registry.extras(model_id)
+        self.shows += 1
         return Reply(200, show_body(model, self.config.project_id, extras))
 
     def _delete(self, model_id: str, cascade: str) -> Reply:
