@@ -177,6 +177,7 @@ def test_filters_sort_and_order(server: RunningServer, make_client: ClientFactor
     ids = {v: client.create(spec("m", v, description=f"version {v}")) for v in
            ("1.0.10", "1.0.5", "1.0.9", "2.0.0")}  # fmt: skip
     other = client.create(spec("tf", "1.0.0", model_type="TensorFlow", description="tensor"))
+    client.wait_until_published(other, timeout=5)  # for the model_status filter below
     conn = Connection(server)
     try:
 

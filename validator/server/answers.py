@@ -105,9 +105,8 @@ def show_body(model: RegistryModel, project_id: str, extras: dict[str, Any]) -> 
     for key in ("subscription_id", "extra"):  # list-only fields
         del body[key]
     apis = extras.get("apis") or _show_apis(config)
-    metrics = extras.get("model_metrics") or (
-        json.dumps(config["metrics"]) if config and "metrics" in config else ""
-    )
+    # JSON strings stay JSON even when empty ("{}"): clients decode them (otcextensions does).
+    metrics = extras.get("model_metrics") or json.dumps((config or {}).get("metrics", {}))
     body.update(
         {
             "source_location": spec.source_location,
@@ -128,11 +127,7 @@ def show_body(model: RegistryModel, project_id: str, extras: dict[str, Any]) -> 
             "model_labels": [],
             "labels_map": {"labels": []},
             "health": _health(config),
-            "config": (
-                json.dumps({**ADDED_CONFIG, **config}, separators=(",", ":"))
-                if config is not None
-                else ""
-            ),
+            "config": json.dumps({**ADDED_CONFIG, **(config or {})}, separators=(",", ":")),
             "cmd": "",
         }
     )

@@ -49,6 +49,10 @@ class _Handler(BaseHTTPRequestHandler):
     # HTTP/1.1: connections are kept alive between requests, as ModelArts' are.
     protocol_version = "HTTP/1.1"
     timeout = IDLE_TIMEOUT
+    # Headers and body leave in one write (flushed per request), with Nagle off: a small
+    # answer split into two segments would wait out the client's delayed ACK.
+    wbufsize = 1 << 16
+    disable_nagle_algorithm = True
     server: _Server
 
     def setup(self) -> None:
