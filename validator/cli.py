@@ -50,12 +50,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[name](**arguments)
     except UserError as error:
+        from validator.report.escape import visible  # a path or value may hold ESC sequences
+
         for problem in getattr(error, "problems", ()):
             where = f"{problem.file}:{problem.line}:{problem.column}"
-            print(f"{where}: {problem.message}", file=sys.stderr)
+            print(visible(f"{where}: {problem.message}"), file=sys.stderr)
             if problem.suggestion:
-                print(f"    hint: {problem.suggestion}", file=sys.stderr)
-        print(f"error: {error}", file=sys.stderr)
+                print(f"    hint: {visible(problem.suggestion)}", file=sys.stderr)
+        print(f"error: {visible(str(error))}", file=sys.stderr)
         return error.exit_code
     except RegistryError as error:
         print(f"error: {error}", file=sys.stderr)

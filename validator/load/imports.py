@@ -6,6 +6,7 @@ Document (and reports its problems once) to every import that names it.
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -62,6 +63,9 @@ def _load_config_file(
         line, column = document.locate(("config",))
         loaded.problems.append(Located(document.path, line, column, rule, message, hint))
 
+    if "\0" in value:
+        problem("MA403", f"config path `{value}` holds a NUL character; no file can be named so")
+        return
     if Path(value).is_absolute() or value.startswith("~"):
         problem("MA402", f"config path `{value}` is absolute; write it relative to this file")
         return
@@ -73,13 +77,20 @@ def _load_config_file(
         return
     try:
         resolved = target.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop on Python 3.11
+        exists = resolved.exists()
+    except RuntimeError:  # a symlink loop on Python 3.11
         problem("MA403", f"config path `{value}` is a symlink loop")
+        return
+    except OSError as error:  # a name over the length limit, a loop (3.13), no permission
+        if error.errno == errno.ELOOP:
+            problem("MA403", f"config path `{value}` is a symlink loop")
+        else:
+            problem("MA403", f"config path `{value}` cannot be used: {error.strerror or error}")
         return
     if not resolved.is_relative_to(root):
         problem("MA402", f"config path `{value}` is a symlink that leads outside the repository")
         return
-    if not resolved.exists():
+    if not exists:
         folder = posixpath.dirname(value)
         siblings = [posixpath.join(folder, p.name) for p in target.parent.glob("*.json")]
         problem("MA401", f"config file `{value}` does not exist", suggest(value, siblings))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from bisect import bisect_right
 from typing import Any
 
@@ -19,6 +20,8 @@ from validator.load.encoding import decode
 _TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*")|([{}\[\]:,])|([^\s{}\[\]:,"]+))', re.DOTALL)
 
 
+MAX_DEPTH = 64  # as for YAML (MA010): nothing in a config.json nests this deep
+_DEEP = f"JSON nested deeper than {MAX_DEPTH} levels"
 _JSON_KINDS = {"list": "an array", "str": "a string", "NoneType": "null"}
 
 
@@ -28,6 +31,30 @@ def _first_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         out.setdefault(key, value)
     return out
+
+
+class _TooDeep(Exception):
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
+
+
+def _trouble(text: str) -> tuple[int, str] | None:
+    """Where valid JSON is too deep or holds a number too long for Python, without recursion."""
+    digits = sys.get_int_max_str_digits() or None
+    depth, index = 0, 0
+    while (match := _TOKEN.match(text, index)) is not None and match.end() > index:
+        index = match.end()
+        token, offset = match[0].lstrip(), match.start(match.lastindex or 0)
+        if token in "{[":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return offset, _DEEP
+        elif token in "}]":
+            depth -= 1
+        elif digits and match[3] and len(token.lstrip("-").split(".")[0]) > digits:
+            return offset, f"number with {len(token):,} digits is too long"
+    return None
 
 
 class _Scanner:
@@ -50,6 +77,8 @@ class _Scanner:
         return match[0].lstrip(), match.start(match.lastindex or 0)
 
     def value(self, path: DataPath, token: str, offset: int) -> None:
+        if token in "{[" and len(path) >= MAX_DEPTH:
+            raise _TooDeep(offset)
         if token == "{":
             self._object(path)
         elif token == "[":
@@ -106,8 +135,10 @@ def load_json(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
     except json.JSONDecodeError as error:
         line, column = line_column(error.doc, error.pos)
         return None, [Located(path, line, column, "MA404", f"not valid JSON: {error.msg}")]
-    except (ValueError, RecursionError) as error:
-        return None, [Located(path, 1, 1, "MA404", f"JSON could not be read: {error}")]
+    except (ValueError, RecursionError) as error:  # a huge number, or nesting past the stack
+        found = _trouble(text)
+        offset, message = found if found else (0, f"JSON could not be read: {error}")
+        return None, [Located(path, *line_column(text, offset), "MA404", message)]
     scanner = _Scanner(text, path)
     token, offset = scanner._next()
     scanner.positions[()] = Position(*scanner._where(offset))
@@ -118,6 +149,6 @@ def load_json(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
         return None, [Located(path, line, column, "MA404", message)]
     try:
         scanner.value((), token, offset)
-    except RecursionError:
-        return None, [Located(path, 1, 1, "MA404", "JSON nested too deeply")]
+    except _TooDeep as deep:
+        return None, [Located(path, *line_column(text, deep.offset), "MA404", _DEEP)]
     return Document(path, data, scanner.positions), scanner.duplicates

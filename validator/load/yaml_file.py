@@ -145,7 +145,16 @@ class _Builder:
             return node.value
         if tag.endswith(":int") and len(node.value) > MAX_INT_DIGITS:
             raise _Abort(*_mark(node), "MA012", f"number with {len(node.value)} digits is too long")
-        return _CONSTRUCT[tag](node)
+        try:
+            return _CONSTRUCT[tag](node)
+        except (KeyError, IndexError, ValueError):  # `!!bool maybe`, an empty `!!int`, `0b_`
+            shown = f"`{node.value}`" if node.value else "an empty value"
+            raise _Abort(
+                *_mark(node),
+                "MA006",
+                f"{shown} is not a valid `{_short(tag)}`",
+                "remove the tag, or write a value of that type",
+            ) from None
 
 
 def load_yaml(raw: bytes, path: str, max_size: int) -> tuple[Document | None, list[Located]]:

@@ -1,0 +1,174 @@
+"""Input that once reached `internal error`: now a located finding, in every format."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GOOD_IMPORT, Run, write
+from validator.report import FORMATS
+
+HEAD = GOOD_IMPORT.split("config:")[0]
+IMPORT = "models/demo-model/1.0.0.yaml"
+CONFIG = "models/demo-model/config.json"
+
+
+def _validate(run: Run, *args: str) -> str:
+    result = run("validate", *args)
+    assert "internal error" not in result.out + result.err
+    assert result.err == ""
+    assert result.code == 1
+    return result.out
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("!!bool maybe", "3:14: MA006 error `maybe` is not a valid `!!bool`"),
+        ("!!bool", "3:14: MA006 error an empty value is not a valid `!!bool`"),
+        ("!!int", "3:14: MA006 error an empty value is not a valid `!!int`"),
+        ("!!float", "3:14: MA006 error an empty value is not a valid `!!float`"),
+        ("0b_", "3:14: MA006 error `0b_` is not a valid `!!int`"),
+    ],
+)
+def test_core_tags_with_bad_values_are_located(
+    run: Run, repo: Path, description: str, expected: str
+) -> None:
+    write(repo, IMPORT, GOOD_IMPORT.replace("A demo model", description))
+    assert f"{IMPORT}:{expected}" in _validate(run)
+
+
+def test_a_nul_in_the_config_path_is_located(run: Run, repo: Path) -> None:
+    write(repo, IMPORT, HEAD + 'config: "config.json\\0"\n')
+    out = _validate(run)
+    assert f"{IMPORT}:7:9: MA403 error config path `config.json\\x00` holds a NUL" in out
+
+
+def test_a_config_path_over_the_name_length_limit_is_located(run: Run, repo: Path) -> None:
+    write(repo, IMPORT, HEAD + f"config: {'a' * 300}.json\n")
+    out = _validate(run)
+    assert f"{IMPORT}:7:9: MA403 error config path `{'a' * 300}.json` cannot be used:" in out
+
+
+def test_a_version_part_of_4301_digits_is_over_99(run: Run, repo: Path) -> None:
+    write(repo, IMPORT, GOOD_IMPORT.replace('"1.0.0"', '"1.0.' + "9" * 4301 + '"'))
+    out = _validate(run)
+    assert f"{IMPORT}:2:10: MA202 error version `1.0.999" in out
+    assert "is over 99" in out
+    assert "MA207" not in out  # a malformed version is MA202's alone
+
+
+def test_a_long_digit_string_in_health_numbers_is_out_of_range(run: Run, repo: Path) -> None:
+    write(
+        repo, IMPORT, GOOD_IMPORT.replace("timeout_seconds: 5", f'timeout_seconds: "{"9" * 5000}"')
+    )
+    assert ": MA423 error" in _validate(run)
+
+
+def test_a_list_inside_a_type_list_is_an_ma418_finding(run: Run, repo: Path) -> None:
+    old = "data: {type: object, properties: {image_url: {type: string}}}"
+    write(repo, IMPORT, GOOD_IMPORT.replace(old, "data: {type: [[x], file]}", 1))
+    out = _validate(run)
+    assert f"{IMPORT}:15:23: MA418 error apis[0].request.data is not a valid draft-07" in out
+    assert '`["x"]` is not a JSON Schema type' in out
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("9" * 5000, "2:7: MA404 error number with 5,000 digits is too long"),
+        ("[" * 100_000 + "]" * 100_000, "2:70: MA404 error JSON nested deeper than 64 levels"),
+        ("[" * 300 + "]" * 300, "2:70: MA404 error JSON nested deeper than 64 levels"),
+    ],
+)
+def test_config_json_too_big_or_too_deep_is_located_where_it_is(
+    run: Run, repo: Path, value: str, expected: str
+) -> None:
+    write(repo, IMPORT, HEAD + "config: config.json\n")
+    write(repo, CONFIG, '{"model_type": "Image",\n "x": ' + value + "}")
+    assert f"{CONFIG}:{expected}" in _validate(run)
+
+
+def _surrogates(repo: Path) -> None:
+    write(repo, IMPORT, HEAD + "config: config.json\n")
+    write(repo, CONFIG, '{"\\ud800": "\\udfff", "model_type": "Image"}')
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_lone_surrogates_in_config_json_reach_every_format(
+    run: Run, repo: Path, format: str
+) -> None:
+    _surrogates(repo)
+    out = _validate(run, "--format", format)
+    out.encode("utf-8")  # nothing unencodable was written
+    if format in ("json", "sarif"):
+        assert "\\ud800" in out
+        assert "unknown key `\ud800`" in _strings(json.loads(out))  # the exact value
+    elif format == "junit":
+        ET.fromstring(out)
+        assert "\\ud800" in out
+    else:
+        assert "unknown key `\\ud800`" in out
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in parsed JSON: the messages, as a reader of the report gets them."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [s for item in value for s in _strings(item)] if isinstance(value, list) else []
+
+
+HOSTILE_KEY = "\x1b]0;pwned\x07\x1b[2J\x9b31m\x7f\u202e"
+SHOWN_KEY = "\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\x7f\\u202e"
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_terminal_escapes_never_reach_the_output(run: Run, repo: Path, format: str) -> None:
+    quoted = json.dumps(HOSTILE_KEY)
+    write(repo, IMPORT, GOOD_IMPORT.replace("description:", f"{quoted}: 1\ndescription:"))
+    out = _validate(run, "--format", format)
+    assert not any(c in out for c in "\x1b\x07\x9b\x7f\u202e")
+    if format in ("json", "sarif"):
+        assert f"unknown key `{HOSTILE_KEY}`" in _strings(json.loads(out))
+    else:
+        assert SHOWN_KEY in out
+
+
+def test_a_file_named_like_a_workflow_command_cannot_start_one(
+    run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, ".modelarts-gitops.yaml", "models_dir: .\n")
+    write(repo, "::error title=forged::boom.yaml", "name: [\n")
+    write(repo, "x##[stop-commands]y.yaml", "name: [\n")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    for args in ((), ("--format", "text"), ("--format", "github")):
+        lines = _validate(run, *args).splitlines()
+        assert all(not line.lstrip().startswith("::") or _ours(line) for line in lines)
+        assert all("##[" not in line for line in lines)
+        forged = ":%3Aerror title=forged:%3Aboom.yaml:2:1: MA001"
+        assert any(line.startswith(forged) for line in lines)
+
+
+def _ours(line: str) -> bool:
+    return line.startswith(("::error file=", "::notice title=modelarts-gitops::"))
+
+
+def test_hash_bracket_in_a_message_is_neutralised_under_actions(
+    run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(
+        repo, IMPORT, GOOD_IMPORT.replace("description:", '"##[stop-commands]x": 1\ndescription:')
+    )
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    out = _validate(run)
+    assert "##[" not in out
+    assert "unknown key `#%23[stop-commands]x`" in out
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    assert "unknown key `##[stop-commands]x`" in _validate(run, "--format", "text")
