@@ -32,6 +32,16 @@ ConfigCache = dict[Path, tuple[Document | None, list[Located]]]
 
 
 def load_import(file: Path, root: Path, max_size: int, cache: ConfigCache) -> LoadedImport:
+    """The file and its config, read; a loader bug is one located finding, not a crash."""
+    try:
+        return _load_import(file, root, max_size, cache)
+    except (OSError, RecursionError, ValueError, TypeError, KeyError, IndexError) as error:
+        reason = f"{type(error).__name__}: {str(error)[:200]}"
+        message = f"the file could not be read ({reason}); please report this as a bug"
+        return LoadedImport(file, None, problems=[Located(display(file), 1, 1, "MA001", message)])
+
+
+def _load_import(file: Path, root: Path, max_size: int, cache: ConfigCache) -> LoadedImport:
     name = display(file)
     if file.is_symlink() and not file.resolve().is_relative_to(root.resolve()):
         message = "the file is a symlink to outside the repository; it is not read"

@@ -15,7 +15,7 @@ from typing import Any
 
 from validator.diagnostics import DataPath, Located
 from validator.load.document import Document, Position, line_column
-from validator.load.encoding import decode
+from validator.load.encoding import MAX_VALUES, decode, too_many_values
 
 _TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*")|([{}\[\]:,])|([^\s{}\[\]:,"]+))', re.DOTALL)
 
@@ -33,10 +33,13 @@ def _first_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-class _TooDeep(Exception):
-    def __init__(self, offset: int) -> None:
+class _Stop(Exception):
+    """The scan stops at `offset`: nested too deep (`message`), or too many values (None)."""
+
+    def __init__(self, offset: int, message: str | None) -> None:
         super().__init__(offset)
         self.offset = offset
+        self.message = message
 
 
 def _trouble(text: str) -> tuple[int, str] | None:
@@ -65,6 +68,7 @@ class _Scanner:
         self.lines = [0, *(m.end() for m in re.finditer("\n", text))]
         self.positions: dict[DataPath, Position] = {}
         self.duplicates: list[Located] = []
+        self.count = 0
 
     def _where(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.lines, offset)
@@ -77,8 +81,11 @@ class _Scanner:
         return match[0].lstrip(), match.start(match.lastindex or 0)
 
     def value(self, path: DataPath, token: str, offset: int) -> None:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _Stop(offset, None)
         if token in "{[" and len(path) >= MAX_DEPTH:
-            raise _TooDeep(offset)
+            raise _Stop(offset, _DEEP)
         if token == "{":
             self._object(path)
         elif token == "[":
@@ -149,6 +156,9 @@ def load_json(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
         return None, [Located(path, line, column, "MA404", message)]
     try:
         scanner.value((), token, offset)
-    except _TooDeep as deep:
-        return None, [Located(path, *line_column(text, deep.offset), "MA404", _DEEP)]
+    except _Stop as stop:
+        line, column = line_column(text, stop.offset)
+        if stop.message is None:
+            return None, [too_many_values(path, line, column)]
+        return None, [Located(path, line, column, "MA404", stop.message)]
     return Document(path, data, scanner.positions), scanner.duplicates

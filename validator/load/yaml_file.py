@@ -16,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from validator.diagnostics import DataPath, Located
 from validator.load.document import Document, Position, inline_ignores, line_column
-from validator.load.encoding import decode
+from validator.load.encoding import MAX_VALUES, decode, too_many_values
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 64
@@ -157,6 +157,32 @@ class _Builder:
             ) from None
 
 
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _too_many_values(raw: bytes, path: str) -> Located | None:
+    """Where a file passes `MAX_VALUES` nodes, found before anything is built from it.
+
+    Each node but the first follows one of `,-:?[{` or a line break, and each of those
+    starts at most two nodes (`- a: b`): below that bound nothing needs counting, which
+    is every real file; above it the C parser's events are counted, stopping at the limit.
+    """
+    if 2 * sum(raw.count(c) for c in (b",", b"-", b":", b"?", b"[", b"{", b"\n")) < MAX_VALUES:
+        return None
+    count = 0
+    try:
+        for event in yaml.parse(raw, Loader=_Loader):
+            if isinstance(event, _NODE_EVENTS):
+                count += 1
+                if count > MAX_VALUES:
+                    mark = event.start_mark
+                    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    return too_many_values(path, line, column)
+    except yaml.YAMLError:
+        pass  # compose reports the syntax error where it is
+    return None
+
+
 def load_yaml(raw: bytes, path: str, max_size: int) -> tuple[Document | None, list[Located]]:
     """Parse one file. A None document means the file could not be read at all."""
 
@@ -168,6 +194,9 @@ def load_yaml(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
     text = decode(raw, path, max_size)
     if isinstance(text, Located):
         return None, [text]
+    crowded = _too_many_values(raw, path)
+    if crowded is not None:
+        return None, [crowded]
     try:
         node = yaml.compose(raw, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
