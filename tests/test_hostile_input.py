@@ -172,3 +172,79 @@ def test_hash_bracket_in_a_message_is_neutralised_under_actions(
     assert "unknown key `#%23[stop-commands]x`" in out
     monkeypatch.delenv("GITHUB_ACTIONS")
     assert "unknown key `##[stop-commands]x`" in _validate(run, "--format", "text")
+
+
+NOT_AN_ID = "is not a rule id (MA305) or family prefix (MA3)"
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "said"),
+    [
+        ("--select", "MA999", "there is no rule `MA999`; `modelarts-gitops rules` lists them"),
+        (
+            "--ignore",
+            "MA3O6",
+            "`MA3O6` is not a rule id (MA305) or family prefix (MA3); did you mean `MA306`?",
+        ),
+        ("--select", "MA7", "no rule id starts with `MA7`; the families are MA0, MA1"),
+        (
+            "--ignore",
+            "MA2,ma2O",
+            "`MA2O` is not a rule id (MA305) or family prefix (MA3); did you mean `MA20`?",
+        ),
+    ],
+)
+def test_unknown_rule_ids_in_flags_are_usage_errors(
+    run: Run, repo: Path, flag: str, value: str, said: str
+) -> None:
+    write(repo, IMPORT, GOOD_IMPORT)
+    result = run("validate", flag, value)
+    assert result.code == 2
+    assert f"error: argument {flag}: {said}" in result.err
+    assert result.out == ""
+
+
+def test_known_ids_and_prefixes_in_flags_are_accepted(run: Run, repo: Path) -> None:
+    write(repo, IMPORT, GOOD_IMPORT)
+    assert run("validate", "--select", "MA,MA3,MA30,MA305", "--ignore", "ma2").code == 0
+
+
+def test_unknown_rule_ids_in_the_settings_file_are_located_in_words(run: Run, repo: Path) -> None:
+    write(repo, IMPORT, GOOD_IMPORT)
+    settings = "select: [MA3O6, MA2]\nignore: [MA999]\nseverity: {MA7: error, MA305: info}\n"
+    write(repo, ".modelarts-gitops.yaml", settings)
+    result = run("validate")
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        ".modelarts-gitops.yaml:1:10: select[0]: `MA3O6` is not a rule id (MA305) or family"
+        " prefix (MA3)",
+        "    hint: did you mean `MA306`?",
+        ".modelarts-gitops.yaml:2:10: ignore[0]: there is no rule `MA999`",
+        "    hint: `modelarts-gitops rules` lists them",
+        ".modelarts-gitops.yaml:3:12: severity: no rule id starts with `MA7`",
+        "    hint: the families are MA0, MA1, MA2, MA3, MA4, MA5, MA6",
+        "error: invalid configuration in .modelarts-gitops.yaml",
+    ]
+    assert "^MA" not in result.err  # no regular expression
+
+
+def test_unknown_rule_ids_in_pyproject_are_located(run: Run, repo: Path) -> None:
+    write(repo, IMPORT, GOOD_IMPORT)
+    write(repo, "pyproject.toml", '[tool.modelarts-gitops]\nignore = ["MA3O5"]\n')
+    result = run("validate")
+    assert result.code == 2
+    assert "pyproject.toml:2:1: ignore[0]: `MA3O5` is not a rule id" in result.err
+
+
+def test_an_unknown_id_in_an_ignore_comment_is_a_located_warning(run: Run, repo: Path) -> None:
+    comment = "  # modelarts-gitops: ignore[MA3O5, MA2, ma201, MA-1]"
+    write(repo, IMPORT, GOOD_IMPORT.replace("name: demo-model", "name: demo-model" + comment))
+    result = run("validate", "--format", "json")
+    found = [
+        (d["line"], d["column"], d["rule"], d["message"])
+        for d in json.loads(result.out)["diagnostics"]
+    ]
+    assert found == [
+        (1, 46, "MA014", "`MA3O5` is not a rule id (MA305) or family prefix (MA3)"),
+        (1, 65, "MA014", "`MA-1` is not a rule id (MA305) or family prefix (MA3)"),
+    ]

@@ -230,5 +230,10 @@ def load_yaml(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
         return fail(*abort.located)
     except (ValueError, RecursionError, yaml.YAMLError) as error:
         return fail(1, 1, "MA001", f"YAML value could not be read: {error}")
-    document = Document(path, data, builder.positions, builder.raw, inline_ignores(text))
+    ignores = inline_ignores(text)
+    if ignores:  # an id that names no rule would suppress nothing, silently
+        from validator.check.rule_ids import inline_problems
+
+        builder.problems.extend(inline_problems(text, path))
+    document = Document(path, data, builder.positions, builder.raw, ignores)
     return document, builder.problems
