@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GOOD_IMPORT, Run, write
+from validator.load.json_file import load_json
+from validator.load.yaml_file import load_yaml
 from validator.report import FORMATS
 
 HEAD = GOOD_IMPORT.split("config:")[0]
@@ -248,3 +250,47 @@ def test_an_unknown_id_in_an_ignore_comment_is_a_located_warning(run: Run, repo:
         (1, 46, "MA014", "`MA3O5` is not a rule id (MA305) or family prefix (MA3)"),
         (1, 65, "MA014", "`MA-1` is not a rule id (MA305) or family prefix (MA3)"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("a:\n\tb: 1\n", (2, 1)),
+        ("a:\n  b: 1\n\tc: 2\n", (3, 1)),
+        ("a:\n  - x\n\t- y\n", (3, 1)),
+    ],
+)
+def test_a_tab_used_for_indentation_is_named(text: str, where: tuple[int, int]) -> None:
+    _, [problem] = load_yaml(text.encode(), "x.yaml", 1 << 20)
+    assert (problem.line, problem.column, problem.rule) == (*where, "MA001")
+    assert problem.message == (
+        "YAML syntax error: a tab is used for indentation; YAML indents with spaces"
+    )
+    assert problem.suggestion == "replace the tab with spaces"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message", "hint"),
+    [
+        ('{"a": 1,}', (1, 8), "a comma after the last item of an object", "remove this comma"),
+        ('{"a": [1,\n  ]}', (1, 9), "a comma after the last item of an array", "remove this comma"),
+        ('{\n  // note\n  "a": 1}', (2, 3), "JSON has no comments", "remove the comment"),
+        ('{"a": 1 /* x */}', (1, 9), "JSON has no comments", "remove the comment"),
+        ("{'a': 1}", (1, 2), "a string in single quotes", 'JSON quotes with "double quotes"'),
+        ('{"a": 1}\n{"b": 2}', (2, 1), "more text after the end of the top-level object", None),
+    ],
+)
+def test_usual_json_slips_are_said_in_words_with_the_fix(
+    text: str, where: tuple[int, int], message: str, hint: str | None
+) -> None:
+    _, [problem] = load_json(text.encode(), "config.json", 1 << 20)
+    assert (problem.line, problem.column, problem.rule) == (*where, "MA404")
+    assert problem.message == f"not valid JSON: {message}"
+    if hint:
+        assert problem.suggestion == hint
+
+
+def test_other_json_errors_keep_the_decoder_message() -> None:
+    _, [problem] = load_json(b'{"a" 1}', "config.json", 1 << 20)
+    assert problem.message == "not valid JSON: Expecting ':' delimiter"
+    assert (problem.line, problem.column) == (1, 6)

@@ -33,6 +33,27 @@ def _first_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _explain(error: json.JSONDecodeError) -> tuple[int, str, str | None]:
+    """Where the decoder stopped and why, in words for the usual slips: comments, a trailing
+    comma, single quotes (JSON has none of them, though JavaScript and JSON5 do)."""
+    text, at = error.doc, error.pos
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1
+    before = text[: error.pos].rstrip()
+    if text.startswith(("//", "/*"), at):
+        return at, "not valid JSON: JSON has no comments", "remove the comment"
+    if before.endswith(",") and text[at : at + 1] in ("}", "]"):
+        closing = "object" if text[at] == "}" else "array"
+        message = f"not valid JSON: a comma after the last item of an {closing}"
+        return len(before) - 1, message, "remove this comma"
+    if text[at : at + 1] == "'":
+        return at, "not valid JSON: a string in single quotes", 'JSON quotes with "double quotes"'
+    if error.msg == "Extra data":
+        message = "not valid JSON: more text after the end of the top-level object"
+        return error.pos, message, "a config.json holds one JSON object"
+    return error.pos, f"not valid JSON: {error.msg}", None
+
+
 class _Stop(Exception):
     """The scan stops at `offset`: nested too deep (`message`), or too many values (None)."""
 
@@ -140,8 +161,9 @@ def load_json(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
     try:
         data: Any = json.loads(text, object_pairs_hook=_first_wins)
     except json.JSONDecodeError as error:
-        line, column = line_column(error.doc, error.pos)
-        return None, [Located(path, line, column, "MA404", f"not valid JSON: {error.msg}")]
+        offset, message, hint = _explain(error)
+        line, column = line_column(error.doc, offset)
+        return None, [Located(path, line, column, "MA404", message, hint)]
     except (ValueError, RecursionError) as error:  # a huge number, or nesting past the stack
         found = _trouble(text)
         offset, message = found if found else (0, f"JSON could not be read: {error}")

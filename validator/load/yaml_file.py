@@ -157,6 +157,15 @@ class _Builder:
             ) from None
 
 
+def _indented_by_tab(text: str, line: int, column: int) -> bool:
+    """True when the parser stopped at a tab with only whitespace before it on its line."""
+    lines = text.split("\n")
+    if not 0 < line <= len(lines):
+        return False
+    start = lines[line - 1][: column - 1]
+    return lines[line - 1][column - 1 : column] == "\t" and not start.strip()
+
+
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
 
 
@@ -209,6 +218,9 @@ def load_yaml(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
         problem = error.problem or error.context or "invalid YAML"
         if "nesting depth" in problem:
             return fail(line, column, "MA010", f"YAML {problem}")
+        if _indented_by_tab(text, line, column):
+            message = "YAML syntax error: a tab is used for indentation; YAML indents with spaces"
+            return fail(line, column, "MA001", message, "replace the tab with spaces")
         context = f" ({error.context})" if error.context and error.problem else ""
         return fail(line, column, "MA001", f"YAML syntax error: {problem}{context}")
     except yaml.reader.ReaderError as error:
