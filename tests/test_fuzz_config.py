@@ -101,23 +101,52 @@ def config_text(draw: st.DrawFn) -> str:
     return mutate_text(draw, seed, JSON_PIECES)
 
 
+RULE_IDS = st.sampled_from(["MA", "MA2", "MA305", "MA999", "MA3O6", "ma2", "", "X", "MA7"])
+NUMBERS = st.one_of(st.integers(), st.integers(-(10**30), 10**30), st.floats(), st.booleans())
+# Values shaped like what each key takes, so examples get past the schema often.
+SETTING_VALUES = {
+    "models_dir": st.one_of(
+        st.sampled_from([".", "models", "..", "/", "a\x00b", "a" * 300]), TREES
+    ),
+    "select": st.lists(RULE_IDS, max_size=4),
+    "ignore": st.lists(RULE_IDS, max_size=4),
+    "severity": st.dictionaries(RULE_IDS, st.sampled_from(["error", "info", "x"]), max_size=3),
+    "strict": st.one_of(st.booleans(), TREES),
+    "max_file_size": NUMBERS,
+    "images": st.fixed_dictionaries(
+        {},
+        optional={
+            "registries": st.lists(st.sampled_from(["swr.x", "", "a:b", "\x1b[2J"])),
+            "region": st.one_of(st.sampled_from(["eu-de", "EU", ""]), st.text(max_size=8)),
+            "organizations": st.lists(st.text(max_size=8), max_size=3),
+        },
+    ),
+    "registry": st.fixed_dictionaries(
+        {},
+        optional={
+            "url": st.sampled_from(["sqlite:///x.db", "https://[::1", "ftp://x"]),
+            "project_id": st.text(max_size=8),
+        },
+    ),
+    "owns": st.lists(st.sampled_from(["team-*", "[", "*", ""]), max_size=3),
+    "sync": st.dictionaries(
+        st.sampled_from(["max_deletes", "max_delete_share", "concurrency", "publish_timeout", "x"]),
+        NUMBERS,
+        max_size=3,
+    ),
+}
+
+
 @st.composite
 def settings_text(draw: st.DrawFn) -> str:
-    keys = st.one_of(st.sampled_from(SETTINGS_KEYS), st.sampled_from(HOSTILE_TEXT))
-    values = st.one_of(
-        TREES,
-        st.lists(st.sampled_from(["MA", "MA2", "MA305", "MA999", "MA3O6", "ma2", "", "X"])),
-        st.dictionaries(
-            st.sampled_from(["MA2", "MA305", "MA7"]), st.sampled_from(["error", "info", "x"])
-        ),
-    )
-    tree = draw(st.dictionaries(keys, values, max_size=5))
+    chosen = draw(st.lists(st.sampled_from(sorted(SETTING_VALUES)), max_size=5, unique=True))
+    tree = {key: draw(SETTING_VALUES[key]) for key in chosen}
+    if draw(st.integers(0, 4)) == 0:
+        tree[draw(st.sampled_from(HOSTILE_TEXT))] = draw(TREES)
     text = yaml.safe_dump(tree, allow_unicode=True)
-    return (
-        mutate_text(draw, text, [": ", "- ", "[", "{", "\t", "!!int", "&a", "*a"])
-        if draw(st.booleans())
-        else text
-    )
+    if draw(st.integers(0, 3)):
+        return text
+    return mutate_text(draw, text, [": ", "- ", "[", "{", "\t", "!!int", "&a", "*a"])
 
 
 @FUZZ

@@ -294,3 +294,29 @@ def test_other_json_errors_keep_the_decoder_message() -> None:
     _, [problem] = load_json(b'{"a" 1}', "config.json", 1 << 20)
     assert problem.message == "not valid JSON: Expecting ':' delimiter"
     assert (problem.line, problem.column) == (1, 6)
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ("max_file_size: 100000000000000000000000", "`max_file_size`: 100000000000000000000000 is"),
+        ('models_dir: "a\\0b"', "`models_dir` must be a folder inside the repository"),
+        (f"models_dir: {'a' * 300}", "`models_dir` must be a folder inside the repository"),
+    ],
+)
+def test_settings_no_file_system_can_take_are_located_errors(
+    run: Run, repo: Path, setting: str, said: str
+) -> None:
+    write(repo, IMPORT, GOOD_IMPORT)
+    write(repo, ".modelarts-gitops.yaml", setting + "\n")
+    result = run("validate")
+    assert result.code == 2
+    assert ".modelarts-gitops.yaml:1:" in result.err
+    assert said in result.err
+    assert "internal error" not in result.err
+
+
+def test_a_path_named_on_the_command_line_is_shown_escaped(run: Run, repo: Path) -> None:
+    result = run("validate", "x\x1b[2Jy")
+    assert result.code == 2
+    assert result.err == "error: x\\x1b[2Jy: no such file or folder\n"

@@ -71,8 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: the registry database cannot be used: {error}", file=sys.stderr)
         return Exit.FINDINGS
     except OSError as error:  # writing the output or a file the user named failed
+        from validator.report.escape import visible
+
         where = f" ({error.filename})" if error.filename else ""
-        print(f"error: {error.strerror or error}{where}", file=sys.stderr)
+        print(visible(f"error: {error.strerror or error}{where}"), file=sys.stderr)
         return Exit.FINDINGS
     except Exception as error:  # a bug: still one line, never a traceback for the user
         kind = type(error).__name__
