@@ -95,7 +95,30 @@ docs:
     return head + ("config: config.json\n" if shared else INLINE.format(delay=rng.randint(5, 60)))
 
 
-def generate(root: Path, count: int) -> Path:
+# Edits that make a file break rules of every family, applied to every `broken`-th file, so
+# that the slow path (a document that fails its schemas) is exercised and compared too.
+BREAKS = (
+    ('version: "', "version: 0"),  # MA202: an unquoted number
+    ("copy: true", "copy: true\n  registry: swr"),  # MA101: unknown key
+    ("ml-team/", "ml_team/"),  # MA301: image grammar
+    ("  cpu: ", "  cpu: -"),  # MA503
+    ("labels: [", "labels: [9"),  # MA204
+    ("deployment_types: [", "deployment_types: [edge, "),  # MA502
+    ("method: post", "method: fetch"),  # MA417 (inline configs only)
+    ("protocol: http", "protocol: http\n    procotol: http"),  # MA406 (inline configs only)
+    ("description: Detector", "description: <Detector>"),  # MA203
+    ("name: README", "name: README\n    name: again"),  # MA002
+)
+
+
+def _broken(text: str, index: int) -> str:
+    old, new = BREAKS[index % len(BREAKS)]
+    return text.replace(old, new, 1)
+
+
+def generate(root: Path, count: int, broken: int = 0) -> Path:
+    """N imports under root/models; with `broken` > 0, every broken-th one breaks a rule,
+    and every (7 x broken)-th model repeats the previous model's name (MA601)."""
     rng = random.Random(20261124)
     models = root / "models"
     written = 0
@@ -109,7 +132,12 @@ def generate(root: Path, count: int) -> Path:
             (folder / "config.json").write_text(json.dumps(CONFIG, indent=2))
         for minor in range(min(3, count - written)):
             version = f"1.{minor}.0"
-            (folder / f"{version}.yaml").write_text(model_file(rng, name, version, shared))
+            text = model_file(rng, name, version, shared)
+            if broken and written % broken == broken - 1:
+                text = _broken(text, written // broken)
+            if broken and index % (7 * broken) == 7 * broken - 1:
+                text = text.replace(f"name: {name}", f"name: model-{index - 1:05d}", 1)
+            (folder / f"{version}.yaml").write_text(text)
             written += 1
         index += 1
     (root / ".git").mkdir()  # marks the repository root
