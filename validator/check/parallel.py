@@ -81,8 +81,8 @@ def validate_parallel(
     else:
         return None
     loaded = {key: spec for part in done for key, spec in part.specs.items()}
-    specs = found.ordered(loaded)
     targets = frozenset(key for part in done for key in part.targets)
+    specs = found.ordered(loaded, settings, targets, base)
     repository = Repository(tuple(specs), settings, targets, base)
     located = [item for part in done for item in part.located]
     for rule in checks("repository"):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from validator.check import rules as _rules  # noqa: F401  (registers every rule family)
 from validator.check.registry import RULES, Rule, checks
+from validator.check.rules.repository import identity
 from validator.check.subject import ConfigUse, Repository, Spec, absolute
 from validator.diagnostics import Diagnostic, Finding, Located
 from validator.errors import UserError
@@ -90,7 +91,7 @@ def check(
     """
     found = survey(files, settings)
     part = check_part(found.load, found.configs, settings, changed)
-    specs = found.ordered(part.specs)
+    specs = found.ordered(part.specs, settings, part.targets, base)
     located = part.located
     repository = Repository(tuple(specs), settings, frozenset(part.targets), base)
     for rule in checks("repository"):
@@ -108,9 +109,41 @@ class Survey:
     load: list[tuple[Path, bool]]  # the others, and whether each was named
     configs: set[Path]  # config files named: their users are checked
 
-    def ordered(self, loaded: dict[Path, Spec]) -> list[Spec]:
+    def ordered(
+        self,
+        loaded: dict[Path, Spec],
+        settings: Settings,
+        targets: Iterable[Path],
+        base: BaseState | None,
+    ) -> list[Spec]:
+        """Every import's spec in walk order; a light one loaded in full first where it matters."""
+        confirm(self.light, loaded, settings, targets, base)
         found = (self.light.get(key) or loaded.get(key) for key in self.order)
         return [spec for spec in found if spec is not None]
+
+
+def confirm(
+    light: dict[Path, Spec],
+    loaded: dict[Path, Spec],
+    settings: Settings,
+    targets: Iterable[Path],
+    base: BaseState | None,
+) -> None:
+    """Load in full the light specs whose identity a finding may depend on.
+
+    A light read is exact when it gives a value, but it does not see a syntax error further
+    down a file, which the full parse turns into "no identity". Only the identities equal to
+    a checked import's (MA601) or to one at the base (MA603) change what is reported, so
+    those few files are parsed, and kept as the full parse has them.
+    """
+    wanted = {identity(loaded[key]) for key in targets if key in loaded}
+    if base is not None:
+        wanted |= set(base.imports)
+    for key in [key for key, spec in light.items() if identity(spec) in wanted]:
+        spec = light.pop(key)
+        full = load_import(spec.file, settings.root, settings.max_file_size, {})
+        if full.document is not None:
+            loaded[key] = Spec(full.document, spec.file, settings)
 
 
 def survey(files: Sequence[Path], settings: Settings) -> Survey:
@@ -123,7 +156,7 @@ def survey(files: Sequence[Path], settings: Settings) -> Survey:
     load: list[tuple[Path, bool]] = []
     for key, file in everything.items():
         if key not in named:  # only its identity matters, unless it uses a config passed in
-            index = read_light(file, display(file))
+            index = read_light(file, display(file), settings.max_file_size)
             if index is not None and not _uses(index.config, file, configs):
                 light[key] = Spec(index.document, file, settings)
                 continue
