@@ -14,11 +14,15 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+try:
+    from yaml import CSafeLoader as _Base
+except ImportError:  # a PyYAML built without libyaml: the same results, slower
+    from yaml import SafeLoader as _Base  # type: ignore[assignment]
+
 from validator.diagnostics import DataPath, Located
 from validator.load.document import Document, Position, inline_ignores, line_column
 from validator.load.encoding import decode
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 64
 MAX_INT_DIGITS = 40
 _MAP = "tag:yaml.org,2002:map"
@@ -43,6 +47,28 @@ _CONSTRUCT = {  # the constructor's own methods, called directly: construct_obje
 }
 
 
+class _Loader(_Base):
+    """libyaml with a memo in front of PyYAML's Python resolver, which it calls per scalar.
+
+    The tag of a plain scalar depends on its text only, and a repository repeats the same
+    keys and values in every file.
+    """
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and implicit[0]:
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+                if len(value) <= _MEMO_TEXT and len(_RESOLVED) < _MEMO_SIZE:
+                    _RESOLVED[value] = tag
+            return tag
+        return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+
+
+_RESOLVED: dict[str, str] = {}
+_MEMO_TEXT, _MEMO_SIZE = 64, 1 << 16
+
+
 class _Abort(Exception):
     def __init__(self, line: int, column: int, rule: str, message: str, hint: str | None = None):
         super().__init__(message)
@@ -58,12 +84,19 @@ def _mark(node: Node) -> tuple[int, int]:
 
 
 class _Builder:
-    def __init__(self, path: str) -> None:
+    """One pass over the node tree: plain data, a position per path, the MA0xx problems.
+
+    Hot: it runs for every node of every file. Leaves (plain strings, by far the most
+    nodes) are handled inline, without a call; aliases are only looked for when the
+    text has a `*`, the one way to write one.
+    """
+
+    def __init__(self, path: str, aliases: bool) -> None:
         self.path = path
         self.positions: dict[DataPath, Position] = {}
         self.raw: dict[DataPath, str] = {}
         self.problems: list[Located] = []
-        self.seen: set[int] = set()
+        self.seen: set[int] | None = set() if aliases else None
 
     def report(self, node: Node, rule: str, message: str, hint: str | None = None) -> None:
         line, column = _mark(node)
@@ -73,37 +106,44 @@ class _Builder:
         """`used_at` is where the node is referenced from: an alias has no mark of its own."""
         if depth > MAX_DEPTH:
             raise _Abort(*_mark(node), "MA010", f"nesting deeper than {MAX_DEPTH} levels")
-        if id(node) in self.seen:
-            raise _Abort(
-                *_mark(used_at or node),
-                "MA007",
-                "anchors and aliases are not allowed in a model import",
-                "write the value out; an alias can expand into a huge document",
-            )
-        self.seen.add(id(node))
-        if isinstance(node, ScalarNode):
+        if self.seen is not None:
+            if id(node) in self.seen:
+                raise _Abort(
+                    *_mark(used_at or node),
+                    "MA007",
+                    "anchors and aliases are not allowed in a model import",
+                    "write the value out; an alias can expand into a huge document",
+                )
+            self.seen.add(id(node))
+        if type(node) is ScalarNode:
             return node.value if node.tag == _STR else self._scalar(node, path)
-        if isinstance(node, MappingNode):
+        if type(node) is MappingNode:
             return self._mapping(node, path, depth)
         self._check_tag(node, _SEQ)
         items = []
+        positions, inline = self.positions, self.seen is None and depth < MAX_DEPTH
         for index, item in enumerate(node.value):
             mark = item.start_mark
             child = (*path, index)
-            self.positions[child] = Position(mark.line + 1, mark.column + 1)
-            items.append(self.build(item, child, depth + 1, used_at=node))
+            positions[child] = Position(mark.line + 1, mark.column + 1)
+            if inline and type(item) is ScalarNode and item.tag == _STR:
+                items.append(item.value)
+            else:
+                items.append(self.build(item, child, depth + 1, used_at=node))
         return items
 
     def _mapping(self, node: MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
         self._check_tag(node, _MAP)
         out: dict[str, Any] = {}
         first_line: dict[str, int] = {}
+        positions, inline = self.positions, self.seen is None and depth < MAX_DEPTH
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                raise _Abort(*_mark(key_node), "MA007", "merge keys (<<) are not allowed")
-            if not isinstance(key_node, ScalarNode) or key_node.tag not in _KEY_TAGS:
+            if type(key_node) is not ScalarNode or key_node.tag not in _KEY_TAGS:
+                if key_node.tag == _MERGE:
+                    raise _Abort(*_mark(key_node), "MA007", "merge keys (<<) are not allowed")
                 raise _Abort(*_mark(key_node), "MA006", "mapping keys must be plain text")
             key = str(key_node.value)
+            key_mark = key_node.start_mark
             if key in first_line:
                 self.report(
                     key_node,
@@ -113,13 +153,16 @@ class _Builder:
                     "remove one of the two",
                 )
                 continue
-            key_mark, value_mark = key_node.start_mark, value_node.start_mark
+            value_mark = value_node.start_mark
             first_line[key] = key_mark.line + 1
             child = (*path, key)
-            self.positions[child] = Position(
+            positions[child] = Position(
                 value_mark.line + 1, value_mark.column + 1, key_mark.line + 1, key_mark.column + 1
             )
-            out[key] = self.build(value_node, child, depth + 1, used_at=key_node)
+            if inline and type(value_node) is ScalarNode and value_node.tag == _STR:
+                out[key] = value_node.value
+            else:
+                out[key] = self.build(value_node, child, depth + 1, used_at=key_node)
         return out
 
     def _check_tag(self, node: Node, expected: str) -> None:
@@ -184,7 +227,7 @@ def load_yaml(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
     if not isinstance(node, MappingNode):
         kind = "a list" if isinstance(node, SequenceNode) else "a single value"
         return fail(*_mark(node), "MA003", f"the top level is {kind}; a model import is a mapping")
-    builder = _Builder(path)
+    builder = _Builder(path, b"*" in raw)
     builder.positions[()] = Position(*_mark(node))
     try:
         data = builder.build(node, (), 0)
