@@ -103,7 +103,8 @@ def cmd_validate(
     from validator.report import reporter
 
     settings = settings_for(paths, strict=strict, select=tuple(select), ignore=tuple(ignore))
-    files = collect_files(paths, settings)
+    walked: dict[Path, list[Path]] = {}
+    files = collect_files(paths, settings, walked)
     ref = (base if base is not None else default_base(os.environ)) or None  # --base "": none
     if changed_only and ref is None:
         raise UserError("--changed-only needs --base REF (or a pull request's base branch)")
@@ -111,7 +112,9 @@ def cmd_validate(
     state = read_base(root, ref, settings.models_dir, size) if ref else None
     changed = changed_paths(root, ref) if changed_only and ref else None
     workers = worker_count(os.environ, len(files))
-    diagnostics = validate(files, settings, base=state, changed=changed, workers=workers)
+    diagnostics = validate(
+        files, settings, base=state, changed=changed, workers=workers, walked=walked
+    )
     checked = [display(f) for f in files]
     reporter(format or _default_format())(diagnostics, len(files), sys.stdout, checked=checked)
     failing = {"error", "warning"} if settings.strict else {"error"}
