@@ -35,8 +35,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 CONFIG = {
     "model_algorithm": "object_detection",
@@ -160,8 +160,7 @@ def generate(root: Path, count: int, broken: int = 0) -> Path:
     return models
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     seconds: float
     peak_mib: float
 
