@@ -1,4 +1,8 @@
-"""The GitHub workflows parse, and every `modelarts-gitops` call in them is accepted by the CLI."""
+"""The CI templates parse, and every `modelarts-gitops` call in them is accepted by the CLI.
+
+A call is a `run:` line (GitHub), a `script:` line (GitLab), or a step that uses this
+repository's action: its inputs are turned into the commands the action runs.
+"""
 
 from __future__ import annotations
 
@@ -16,42 +20,91 @@ from validator.cli import build_parser
 WORKFLOWS = sorted((ROOT / ".github").glob("*/*.yml"))
 EXPRESSION = re.compile(r"\$\{\{[^}]*\}\}")
 SHELL_END = re.compile(r"\s(?:\|\||&&|\||>>|>|;)\s|\s(?:>>|>)\S")
+ACTION: dict[str, Any] = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+USES_ACTION = re.compile(r"^(?:\./|[^/]+/modelarts-gitops@\S+)$")  # ./ : this repository
+
+
+def action_calls(inputs: dict[str, Any]) -> list[str]:
+    """The commands the action runs for these `with:` inputs (see action.yml's run step)."""
+    unknown = set(inputs) - set(ACTION["inputs"])
+    assert not unknown, f"not inputs of the action: {sorted(unknown)}"
+    given = {k: str(s.get("default", "")) for k, s in ACTION["inputs"].items()}
+    given |= {k: EXPRESSION.sub("main", str(v)) for k, v in inputs.items()}
+    args = shlex.split(given["args"])
+    if given["command"] == "validate":
+        base = ["--base", given["base"]] if given["base"] else []
+        paths = shlex.split(given["paths"])
+        sarif = [["validate", *base, *args, "--format", "sarif", *paths]] if given["sarif"] else []
+        calls = [*sarif, ["validate", *base, *args, *paths]]
+        return [shlex.join(["modelarts-gitops", *c]) for c in calls]
+    assert given["command"] in ("plan", "sync"), given["command"]
+    calls = [["plan", *args, "--format", "markdown", "--out", "plan.json"]]
+    if given["command"] == "sync":
+        calls.append(["sync", *args, *shlex.split(given["sync-args"]), "--plan", "plan.json"])
+    return [shlex.join(["modelarts-gitops", *c]) for c in calls]
+
+
+def shell_calls(script: str) -> list[str]:
+    calls = []
+    for line in script.splitlines():
+        if "modelarts-gitops " in line:
+            command = line[line.index("modelarts-gitops ") :]
+            calls.append(SHELL_END.split(EXPRESSION.sub("main", command))[0])
+    return calls
 
 
 def invocations(workflow: dict[str, Any]) -> list[str]:
     calls = []
     for job in workflow["jobs"].values():
         for step in job.get("steps", []):
-            for line in str(step.get("run", "")).splitlines():
-                if "modelarts-gitops " in line:
-                    command = line[line.index("modelarts-gitops ") :]
-                    calls.append(SHELL_END.split(EXPRESSION.sub("main", command))[0])
+            if USES_ACTION.match(step.get("uses", "")):
+                calls += action_calls(step.get("with", {}))
+            calls += shell_calls(str(step.get("run", "")))
     return calls
 
 
 def test_there_are_workflows_for_ci_and_for_users() -> None:
     names = {p.name for p in WORKFLOWS}
-    assert {"ci.yml", "modelarts-pr-check.yml", "modelarts-sync.yml"} <= names
+    assert {"ci.yml", "release.yml", "modelarts-pr-check.yml", "modelarts-sync.yml"} <= names
+
+
+def check_calls(name: str, calls: list[str]) -> None:
+    parser = build_parser()
+    for call in calls:
+        arguments = shlex.split(call)[1:]
+        try:
+            parser.parse_args(arguments)
+        except SystemExit as error:  # argparse rejects by exiting
+            pytest.fail(f"{name}: `{call}` is rejected by the CLI ({error.code})")
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_workflow_invocations_parse(path: Path) -> None:
     workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert workflow["jobs"]
-    parser = build_parser()
-    for call in invocations(workflow):
-        arguments = shlex.split(call)[1:]
-        try:
-            parser.parse_args(arguments)
-        except SystemExit as error:  # argparse rejects by exiting
-            pytest.fail(f"{path.name}: `{call}` is rejected by the CLI ({error.code})")
+    check_calls(path.name, invocations(workflow))
+
+
+def test_a_rejected_call_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(pytest.fail.Exception, match="rejected by the CLI"):
+        check_calls("x.yml", action_calls({"command": "plan", "args": "--bogus"}))
+    capsys.readouterr()
+
+
+def test_the_templates_use_the_action_and_install_nothing_else() -> None:
+    for name in ("modelarts-pr-check.yml", "modelarts-sync.yml"):
+        text = (ROOT / ".github/templates" / name).read_text(encoding="utf-8")
+        assert "uses: <owner>/modelarts-gitops@<ref>" in text
+        assert "pip install" not in text
 
 
 def test_the_pr_check_validates_against_the_base_branch_with_full_history() -> None:
     workflow = yaml.safe_load((ROOT / ".github/templates/modelarts-pr-check.yml").read_text())
     steps = workflow["jobs"]["validate"]["steps"]
     assert steps[0]["with"]["fetch-depth"] == 0
-    assert any("--base" in call for call in invocations(workflow))
+    calls = invocations(workflow)
+    assert any("--base origin/main" in call for call in calls)
+    assert any("--format sarif" in call for call in calls)
     assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
 
 
@@ -60,6 +113,13 @@ def test_the_sync_job_never_overlaps_and_applies_the_plan_it_showed() -> None:
     assert workflow["concurrency"]["cancel-in-progress"] is False
     calls = invocations(workflow)
     assert any(c.startswith("modelarts-gitops plan") and "--out plan.json" in c for c in calls)
-    assert "modelarts-gitops sync --plan plan.json" in calls
+    assert any(c.startswith("modelarts-gitops sync") and "--plan plan.json" in c for c in calls)
     secrets = workflow["jobs"]["sync"]["env"]
     assert all("secrets." in secrets[k] for k in ("MODELARTS_AK", "MODELARTS_SK"))
+
+
+def test_the_action_runs_what_the_test_above_assumes() -> None:
+    script = ACTION["runs"]["steps"][-1]["run"]
+    assert '"$tool" plan "${args[@]}" --format markdown --out "$plan"' in script
+    assert '"$tool" sync "${args[@]}" "${sync_args[@]}" --plan "$plan"' in script
+    assert '"$tool" validate "${base[@]}" "${args[@]}" "${paths[@]}"' in script

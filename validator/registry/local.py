@@ -23,6 +23,7 @@ from validator.registry.base import (
     Status,
 )
 from validator.registry.wire import workspace
+from validator.state import STATE_DIR, state_dir
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS models (
@@ -91,6 +92,9 @@ class LocalRegistry:
         self._poll_interval = poll_interval
         self._mutex = threading.RLock()  # one connection, used by one thread at a time
         try:
+            tool_folders = [p for p in self.path.parents if p.name == STATE_DIR]
+            if tool_folders:  # `.modelarts-gitops/` is made with its self-ignoring .gitignore
+                state_dir(tool_folders[0].parent)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: no implicit transactions; each write opens its own below.
             self._db = sqlite3.connect(
