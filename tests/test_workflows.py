@@ -18,6 +18,7 @@ from tests.conftest import ROOT
 from validator.cli import build_parser
 
 WORKFLOWS = sorted((ROOT / ".github").glob("*/*.yml"))
+GITLAB = ROOT / ".gitlab" / "modelarts-gitops.gitlab-ci.yml"
 EXPRESSION = re.compile(r"\$\{\{[^}]*\}\}")
 SHELL_END = re.compile(r"\s(?:\|\||&&|\||>>|>|;)\s|\s(?:>>|>)\S")
 ACTION: dict[str, Any] = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
@@ -123,3 +124,47 @@ def test_the_action_runs_what_the_test_above_assumes() -> None:
     assert '"$tool" plan "${args[@]}" --format markdown --out "$plan"' in script
     assert '"$tool" sync "${args[@]}" "${sync_args[@]}" --plan "$plan"' in script
     assert '"$tool" validate "${base[@]}" "${args[@]}" "${paths[@]}"' in script
+
+
+def gitlab_jobs() -> dict[str, dict[str, Any]]:
+    pipeline = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    return {k: v for k, v in pipeline.items() if isinstance(v, dict) and k != "variables"}
+
+
+def gitlab_invocations(job: dict[str, Any]) -> list[str]:
+    lines = [*job.get("before_script", []), *job.get("script", [])]
+    return [call for line in lines for call in shell_calls(str(line))]
+
+
+def test_gitlab_template_invocations_parse() -> None:
+    calls = [call for job in gitlab_jobs().values() for call in gitlab_invocations(job)]
+    assert len(calls) == 5
+    check_calls(GITLAB.name, calls)
+
+
+def test_gitlab_merge_request_job_reports_code_quality_and_junit() -> None:
+    job = gitlab_jobs()["modelarts-validate"]
+    assert job["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
+    assert job["variables"]["GIT_DEPTH"] == 0
+    calls = gitlab_invocations(job)
+    base = '--base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"'
+    assert all(base in call for call in calls)
+    reports = job["artifacts"]["reports"]
+    written = {line.split(" > ")[1].split()[0] for line in job["script"] if " > " in line}
+    assert {reports["codequality"], reports["junit"]} == written
+    assert any("--format gitlab > " + reports["codequality"] in line for line in job["script"])
+    assert any("--format junit > " + reports["junit"] in line for line in job["script"])
+    assert job["artifacts"]["when"] == "always"
+
+
+def test_gitlab_sync_job_runs_alone_on_the_default_branch() -> None:
+    job = gitlab_jobs()["modelarts-sync"]
+    assert job["resource_group"]
+    assert job["rules"][0]["if"] == "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
+    calls = gitlab_invocations(job)
+    assert calls == [
+        "modelarts-gitops plan --prune --out plan.json",
+        "modelarts-gitops sync --plan plan.json",
+    ]
+    text = GITLAB.read_text(encoding="utf-8")
+    assert "MODELARTS_AK:" not in text and "MODELARTS_SK:" not in text, "secrets: CI/CD variables"
