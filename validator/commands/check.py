@@ -51,11 +51,28 @@ def add_arguments(commands: Any) -> None:
             metavar="IDS",
             help=f"{what} rule ids or prefixes, comma-separated",
         )
-    rules = commands.add_parser("rules", help="list every rule with its explanation")
-    rules.add_argument("--format", choices=("text", "markdown"), default="text")
+    rules = commands.add_parser("rules", help="explain every rule, or the ones named")
+    rules.add_argument(
+        "ids",
+        nargs="*",
+        type=_rule_list,
+        metavar="ID",
+        help="rule ids or prefixes to explain, such as MA602 or MA4 (default: every rule)",
+    )
+    rules.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="text (default) or markdown: the table in the README",
+    )
     schema = commands.add_parser("schema", help="print a JSON Schema")
     schema.add_argument(
-        "name", nargs="?", choices=("import", "config", "settings"), default="import"
+        "name",
+        nargs="?",
+        choices=("import", "config", "settings"),
+        default="import",
+        help="import: a model import file (default); config: config.json; "
+        "settings: .modelarts-gitops.yaml",
     )
 
 
@@ -118,10 +135,16 @@ def cmd_validate(
     return Exit.FINDINGS if any(str(d.severity) in failing for d in diagnostics) else Exit.OK
 
 
-def cmd_rules(format: str) -> int:
-    from validator.check.rules_doc import rules_markdown, rules_text
+def cmd_rules(ids: list[list[str]], format: str) -> int:
+    from validator.check.rules_doc import rules_markdown, rules_text, selected
 
-    sys.stdout.write(rules_markdown() if format == "markdown" else rules_text())
+    prefixes = [p for group in ids for p in group]
+    unknown = [p for p in prefixes if not selected([p])]
+    if unknown:
+        raise UserError(
+            f"no rule is {', '.join(unknown)}; `modelarts-gitops rules` lists them", Exit.USAGE
+        )
+    sys.stdout.write(rules_markdown(prefixes) if format == "markdown" else rules_text(prefixes))
     return Exit.OK
 
 
