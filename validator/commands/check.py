@@ -115,10 +115,17 @@ def cmd_validate(
 ) -> int:
     from validator.check.run import collect_files, validate
     from validator.commands.context import settings_for
+    from validator.commands.counts import CHECKED_SUFFIXES, reported_changed, unused_configs
     from validator.load.document import display
     from validator.load.git_base import changed_paths, default_base, read_base
     from validator.report import reporter
 
+    for path in paths:
+        if path.is_file() and path.suffix not in CHECKED_SUFFIXES:
+            raise UserError(
+                f"{path} is not a model import (.yaml, .yml) nor a config file (.json)",
+                Exit.USAGE,
+            )
     settings = settings_for(paths, strict=strict, select=tuple(select), ignore=tuple(ignore))
     files = collect_files(paths, settings)
     ref = (base if base is not None else default_base(os.environ)) or None  # --base "": none
@@ -129,8 +136,13 @@ def cmd_validate(
     changed = changed_paths(root, ref) if changed_only and ref else None
     workers = worker_count(os.environ, len(files))
     diagnostics = validate(files, settings, base=state, changed=changed, workers=workers)
-    checked = [display(f) for f in files]
-    reporter(format or _default_format())(diagnostics, len(files), sys.stdout, checked=checked)
+    reported = reported_changed(files, changed) if changed is not None else files
+    unused = unused_configs(reported, settings)
+    for config in unused:
+        note = f"note: {display(config)} is used by no import, so it was not checked"
+        print(note, file=sys.stderr)
+    checked = [display(f) for f in reported if f not in unused]
+    reporter(format or _default_format())(diagnostics, len(checked), sys.stdout, checked=checked)
     failing = {"error", "warning"} if settings.strict else {"error"}
     return Exit.FINDINGS if any(str(d.severity) in failing for d in diagnostics) else Exit.OK
 
