@@ -161,3 +161,19 @@ def test_every_argument_has_help_text() -> None:
         and not action.help
     ]
     assert missing == []
+
+
+def test_one_run_writes_extra_reports(repo: Path, run: Run) -> None:
+    write(repo, "models/broken/1.0.0.yaml", GOOD_IMPORT.replace('"1.0.0"', "1.0"))
+    result = run(
+        "validate", "--report", "gitlab=quality.json", "--report", "sarif=out.sarif", "models"
+    )
+    assert result.code == 1
+    assert "models/broken/1.0.0.yaml:2:10: MA202 error" in result.out
+    quality = json.loads((repo / "quality.json").read_text(encoding="utf-8"))
+    sarif = json.loads((repo / "out.sarif").read_text(encoding="utf-8"))
+    assert {i["check_name"] for i in quality} == {r["ruleId"] for r in sarif["runs"][0]["results"]}
+    assert "MA202" in {i["check_name"] for i in quality}
+    bad = run("validate", "--report", "xml=out.xml")
+    assert bad.code == 2
+    assert "`xml=out.xml` is not FORMAT=FILE" in bad.err

@@ -34,10 +34,9 @@ def action_calls(inputs: dict[str, Any]) -> list[str]:
     args = shlex.split(given["args"])
     if given["command"] == "validate":
         base = ["--base", given["base"]] if given["base"] else []
-        paths = shlex.split(given["paths"])
-        sarif = [["validate", *base, *args, "--format", "sarif", *paths]] if given["sarif"] else []
-        calls = [*sarif, ["validate", *base, *args, *paths]]
-        return [shlex.join(["modelarts-gitops", *c]) for c in calls]
+        sarif = ["--report", f"sarif={given['sarif']}"] if given["sarif"] else []
+        call = ["validate", *base, *sarif, *args, *shlex.split(given["paths"])]
+        return [shlex.join(["modelarts-gitops", *call])]
     assert given["command"] in ("plan", "sync"), given["command"]
     calls = [["plan", *args, "--format", "markdown", "--out", "plan.json"]]
     if given["command"] == "sync":
@@ -105,7 +104,7 @@ def test_the_pr_check_validates_against_the_base_branch_with_full_history() -> N
     assert steps[0]["with"]["fetch-depth"] == 0
     calls = invocations(workflow)
     assert any("--base origin/main" in call for call in calls)
-    assert any("--format sarif" in call for call in calls)
+    assert any("--report sarif=modelarts.sarif" in call for call in calls)
     assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
 
 
@@ -124,6 +123,7 @@ def test_the_action_runs_what_the_test_above_assumes() -> None:
     assert '"$tool" plan "${args[@]}" --format markdown --out "$plan"' in script
     assert '"$tool" sync "${args[@]}" "${sync_args[@]}" --plan "$plan"' in script
     assert '"$tool" validate "${base[@]}" "${args[@]}" "${paths[@]}"' in script
+    assert 'base+=(--report "sarif=$INPUT_SARIF")' in script
 
 
 def gitlab_jobs() -> dict[str, dict[str, Any]]:
@@ -138,7 +138,7 @@ def gitlab_invocations(job: dict[str, Any]) -> list[str]:
 
 def test_gitlab_template_invocations_parse() -> None:
     calls = [call for job in gitlab_jobs().values() for call in gitlab_invocations(job)]
-    assert len(calls) == 5
+    assert len(calls) == 3
     check_calls(GITLAB.name, calls)
 
 
@@ -146,14 +146,11 @@ def test_gitlab_merge_request_job_reports_code_quality_and_junit() -> None:
     job = gitlab_jobs()["modelarts-validate"]
     assert job["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
     assert job["variables"]["GIT_DEPTH"] == 0
-    calls = gitlab_invocations(job)
-    base = '--base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"'
-    assert all(base in call for call in calls)
+    (call,) = gitlab_invocations(job)  # one run writes both reports
+    assert '--base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"' in call
     reports = job["artifacts"]["reports"]
-    written = {line.split(" > ")[1].split()[0] for line in job["script"] if " > " in line}
-    assert {reports["codequality"], reports["junit"]} == written
-    assert any("--format gitlab > " + reports["codequality"] in line for line in job["script"])
-    assert any("--format junit > " + reports["junit"] in line for line in job["script"])
+    written = dict(shlex.split(part)[0].split("=", 1) for part in call.split("--report ")[1:])
+    assert written == {"gitlab": reports["codequality"], "junit": reports["junit"]}
     assert job["artifacts"]["when"] == "always"
 
 

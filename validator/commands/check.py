@@ -21,6 +21,17 @@ def _rule_list(text: str) -> list[str]:
     return parts
 
 
+def _report_target(text: str) -> tuple[str, Path]:
+    from validator.report import FORMATS
+
+    name, _, file = text.partition("=")
+    if name not in FORMATS or not file:
+        raise argparse.ArgumentTypeError(
+            f"`{text}` is not FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}"
+        )
+    return name, Path(file)
+
+
 def add_arguments(commands: Any) -> None:
     from validator.report import FORMATS
 
@@ -41,6 +52,15 @@ def add_arguments(commands: Any) -> None:
     )
     validate.add_argument(
         "--changed-only", action="store_true", help="report only on files changed since --base"
+    )
+    validate.add_argument(
+        "--report",
+        type=_report_target,
+        action="append",
+        default=[],
+        metavar="FORMAT=FILE",
+        help="also write the findings in FORMAT to FILE, from the same run (repeatable): "
+        "--report sarif=modelarts.sarif --report junit=junit.xml",
     )
     for flag, what in (("--select", "only these"), ("--ignore", "skip these")):
         validate.add_argument(
@@ -112,6 +132,7 @@ def cmd_validate(
     ignore: list[str],
     base: str | None,
     changed_only: bool,
+    report: list[tuple[str, Path]],
 ) -> int:
     from validator.check.run import collect_files, validate
     from validator.commands.context import settings_for
@@ -142,6 +163,9 @@ def cmd_validate(
         note = f"note: {display(config)} is used by no import, so it was not checked"
         print(note, file=sys.stderr)
     checked = [display(f) for f in reported if f not in unused]
+    for name, target in report:
+        with open(target, "w", encoding="utf-8") as out:
+            reporter(name)(diagnostics, len(checked), out, checked=checked)
     reporter(format or _default_format())(diagnostics, len(checked), sys.stdout, checked=checked)
     failing = {"error", "warning"} if settings.strict else {"error"}
     return Exit.FINDINGS if any(str(d.severity) in failing for d in diagnostics) else Exit.OK
