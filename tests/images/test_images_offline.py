@@ -97,3 +97,16 @@ def test_an_open_registry_needs_no_credentials(
     write(repo, "models/demo-model/1.0.0.yaml", model_import(f"{host}/ml/good:1.0"))
     code, found, _ = online_findings(run)
     assert (code, found) == (0, [])
+
+
+def test_hooks_and_workflows_stay_offline_unless_they_opt_in() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert all("--check-images" not in str(hook) for hook in hooks)
+    template = ROOT / ".github" / "templates" / "modelarts-pr-check.yml"
+    steps = yaml.safe_load(template.read_text(encoding="utf-8"))["jobs"]["validate"]["steps"]
+    online = [s for s in steps if "--check-images" in str(s.get("run", ""))]
+    assert len(online) == 1
+    assert "vars.MODELARTS_CHECK_IMAGES == 'true'" in online[0]["if"]
+    assert online[0]["env"]["MODELARTS_SK"] == "${{ secrets.MODELARTS_SK }}"

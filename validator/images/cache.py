@@ -55,11 +55,13 @@ class ImageCache:
             return
         now = self._clock()
         with self._lock:
-            kept = {
-                key: entry
-                for key, entry in self._entries.items()
-                if not isinstance(entry, dict)
-                or not isinstance(entry.get("at"), (int, float))
-                or now - entry["at"] < self._ttl
-            }
+            kept = {key: e for key, e in self._entries.items() if _worth_keeping(e, now, self._ttl)}
         write_json_cache(self._path, VERSION, kept)
+
+
+def _worth_keeping(entry: object, now: float, ttl: float) -> bool:
+    """An entry by digest (no time), or a lookup younger than the TTL; nothing damaged."""
+    if not isinstance(entry, dict):
+        return False
+    at = entry.get("at")
+    return "at" not in entry or (isinstance(at, (int, float)) and 0 <= now - at < ttl)

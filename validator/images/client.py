@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from validator.images.credentials import Credential, Credentials
@@ -223,7 +224,11 @@ class RegistryClient:
             ) from None
         except requests.exceptions.Timeout:
             raise CheckFailed(f"{host} did not answer within {timeout:g} s") from None
-        except requests.exceptions.ConnectionError:
+        except requests.exceptions.ConnectionError as error:
+            # A read timeout that used up the retries arrives as a connection error.
+            reason = getattr(error.args[0], "reason", None) if error.args else None
+            if isinstance(reason, ReadTimeoutError):
+                raise CheckFailed(f"{host} did not answer within {timeout:g} s") from None
             raise CheckFailed(f"cannot connect to {host}") from None
         except requests.RequestException as error:
             raise CheckFailed(f"the request to {host} failed ({type(error).__name__})") from None
