@@ -48,37 +48,32 @@ class Proxy:
                     owner.in_flight += 1
                     owner.most_in_flight = max(owner.most_in_flight, owner.in_flight)
                 try:
-                    self.answer(first)
-                finally:
+                    status, body, headers = self.answer(first)
+                finally:  # before replying: the client sends its next call only after that
                     with owner.lock:
                         owner.in_flight -= 1
-
-            def answer(self, first: bool) -> None:
-                if owner.echo_errors:
-                    if self.path == "/v2/":
-                        self.reply(401, b"{}", {"WWW-Authenticate": 'Basic realm="echo"'})
-                    else:
-                        echoed = json.dumps(dict(self.headers.items()))
-                        body = {"errors": [{"code": echoed, "message": echoed, "detail": echoed}]}
-                        self.reply(500, json.dumps(body).encode(), {"X-Echo": echoed})
-                    return
-                if first and owner.fail_first is not None and self.path != "/v2/":
-                    self.reply(owner.fail_first, b"{}", {"Retry-After": owner.retry_after})
-                    return
-                time.sleep(owner.delay)
-                forwarded = {k: v for k, v in self.headers.items() if k.lower() == "accept"}
-                upstream = requests.get(owner.upstream + self.path, headers=forwarded, timeout=10)
-                keep = ("Content-Type", "Docker-Content-Digest")
-                headers = {k: upstream.headers[k] for k in keep if k in upstream.headers}
-                self.reply(upstream.status_code, upstream.content, headers)
-
-            def reply(self, status: int, body: bytes, headers: dict[str, str]) -> None:
                 self.send_response(status)
                 for key, value in headers.items():
                     self.send_header(key, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def answer(self, first: bool) -> tuple[int, bytes, dict[str, str]]:
+                if owner.echo_errors:
+                    if self.path == "/v2/":
+                        return 401, b"{}", {"WWW-Authenticate": 'Basic realm="echo"'}
+                    echoed = json.dumps(dict(self.headers.items()))
+                    body = {"errors": [{"code": echoed, "message": echoed, "detail": echoed}]}
+                    return 500, json.dumps(body).encode(), {"X-Echo": echoed}
+                if first and owner.fail_first is not None and self.path != "/v2/":
+                    return owner.fail_first, b"{}", {"Retry-After": owner.retry_after}
+                time.sleep(owner.delay)
+                forwarded = {k: v for k, v in self.headers.items() if k.lower() == "accept"}
+                upstream = requests.get(owner.upstream + self.path, headers=forwarded, timeout=10)
+                keep = ("Content-Type", "Docker-Content-Digest")
+                headers = {k: upstream.headers[k] for k in keep if k in upstream.headers}
+                return upstream.status_code, upstream.content, headers
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

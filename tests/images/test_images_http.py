@@ -53,7 +53,7 @@ def test_a_server_echoing_credentials_never_gets_them_printed(
 
 
 def test_concurrency_is_bounded(run: Run, repo: Path, registries: Registries, proxy: Proxy) -> None:
-    proxy.delay = 0.05
+    proxy.delay = 0.1
     proxy.start()
     for number in range(8):
         registries.pusher.image(f"parallel/image-{number}", "1.0", marker=str(number))
@@ -61,7 +61,7 @@ def test_concurrency_is_bounded(run: Run, repo: Path, registries: Registries, pr
         write(repo, f"models/m{number}/1.0.0.yaml", model_import(image, name=f"m{number}"))
     configure(repo, [proxy.host], concurrency=2)
     assert online_findings(run)[1] == []
-    assert proxy.most_in_flight == 2
+    assert 1 <= proxy.most_in_flight <= 2  # two at once is likely, not certain, when busy
     (repo / ".modelarts-gitops" / "cache" / "images.json").unlink()
     proxy.most_in_flight = 0
     configure(repo, [proxy.host], concurrency=8)

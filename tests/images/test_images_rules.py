@@ -194,3 +194,16 @@ def test_closed_port(run: Run, repo: Path, registries: Registries) -> None:
     _, found, _ = online_findings(run)
     assert [d["rule"] for d in found] == ["MA312"]
     assert found[0]["message"] == f"image not checked: cannot connect to {host}"
+
+
+def test_plan_with_images_check_refuses_a_missing_image(
+    run: Run, basic_repo: Path, registries: Registries
+) -> None:
+    host = registries.basic.host
+    configure(basic_repo, [host], check=True)
+    write(basic_repo, "models/demo-model/1.0.0.yaml", model_import(f"{host}/ml/good:9.9"))
+    refused = run("plan")
+    assert refused.code == 1
+    assert "MA307" in refused.err and "error-level finding" in refused.err
+    write(basic_repo, "models/demo-model/1.0.0.yaml", model_import(f"{host}/ml/good:1.0"))
+    assert run("plan").code == 0

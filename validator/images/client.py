@@ -191,9 +191,11 @@ class RegistryClient:
         headers = {"Authorization": _basic(credential)} if credential else {}
         reply = self._send(host, f"{challenge.realm}{joiner}{urlencode(query)}", headers)
         if reply.status in (401, 403):
+            if credential is None:
+                raise CheckFailed(f"the token service of {host} needs credentials ({_WHERE})")
             raise CheckFailed(
                 f"the token service of {host} refused the credentials "
-                f"{self._source(host)} ({reply.status})"
+                f"from {credential.source} ({reply.status})"
             )
         try:
             data = json.loads(reply.body) if reply.status == 200 else None

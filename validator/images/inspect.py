@@ -8,20 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Any
 
 from validator.diagnostics import suggest
 from validator.images.cache import ImageCache
 from validator.images.client import CheckFailed, RegistryClient, error_code
 from validator.images.facts import PLATFORMS, ImageFacts
-
-OCI_INDEX = "application/vnd.oci.image.index.v1+json"
-DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
-ACCEPT = (OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST)
-_DIGEST = re.compile(r"(sha256|sha384|sha512):[0-9a-f]{64,128}")
+from validator.images.manifest import ACCEPT, DIGEST, summarize, summarize_config
 
 
 class Inspector:
@@ -82,14 +75,14 @@ class Inspector:
         """`{"digest": d}` or `{"digest": None, "missing": why, "hint": h}`, kept for the TTL."""
         key = f"tag:{host}/{repo}:{tag}"
         cached = self._cache.fresh(key)
-        if cached is not None and (isinstance(cached.get("digest"), str) or cached.get("missing")):
+        if cached is not None and _tag_ok(cached):
             return cached
         reply = self._client.get(host, repo, f"manifests/{tag}", ACCEPT)
         if reply.status == 404:
             entry = self._missing(host, repo, tag)
         elif reply.status == 200:
             digest = reply.headers.get("docker-content-digest") or _sha256(reply.body)
-            if not _DIGEST.fullmatch(digest):
+            if not _is_digest(digest):
                 raise CheckFailed(f"{host} sent an invalid digest for {repo}:{tag}")
             self._remember(host, repo, digest, reply.headers, reply.body)
             entry = {"digest": digest}
@@ -157,68 +150,6 @@ class Inspector:
         return summary
 
 
-def summarize(body: bytes, content_type: str, where: str) -> dict[str, Any]:
-    """An index as `{"index": [[digest, "os/arch"], ...]}`, an image as `{"config", "size"}`."""
-    data = _json(body, f"the manifest of {where}")
-    media_type = data.get("mediaType") or content_type.split(";", maxsplit=1)[0].strip()
-    if media_type in (OCI_INDEX, DOCKER_LIST) or "manifests" in data:
-        children = []
-        for item in _list(data.get("manifests"), where):
-            platform = _mapping(item.get("platform"))
-            children.append([_digest(item.get("digest"), where), _platform(platform)])
-        return {"index": children}
-    config = data.get("config")
-    if isinstance(config, dict) and isinstance(data.get("layers"), list):
-        sizes = [layer.get("size") for layer in _list(data["layers"], where)]
-        if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in sizes):
-            raise CheckFailed(f"the manifest of {where} has a layer without a valid size")
-        return {"config": _digest(config.get("digest"), where), "size": sum(sizes)}
-    raise CheckFailed(f"the manifest of {where} is of an unsupported type ({media_type or 'none'})")
-
-
-def summarize_config(body: bytes, where: str) -> dict[str, Any]:
-    data = _json(body, f"the image config of {where}")
-    config = _mapping(data.get("config"))
-    ports = _mapping(config.get("ExposedPorts"))
-    command = [
-        str(part)
-        for field in ("Entrypoint", "Cmd")
-        if isinstance(config.get(field), list)
-        for part in config[field]
-    ]
-    return {"platform": _platform(data), "ports": sorted(map(str, ports)), "command": command}
-
-
-def _platform(data: dict[str, Any]) -> str:
-    return f"{data.get('os') or 'unknown'}/{data.get('architecture') or 'unknown'}"
-
-
-def _mapping(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _json(body: bytes, what: str) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        raise CheckFailed(f"{what} is not JSON") from None
-    if not isinstance(data, dict):
-        raise CheckFailed(f"{what} is not a JSON object")
-    return data
-
-
-def _list(value: object, where: str) -> list[dict[str, Any]]:
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise CheckFailed(f"the manifest of {where} is malformed")
-    return value
-
-
-def _digest(value: object, where: str) -> str:
-    if not isinstance(value, str) or not _DIGEST.fullmatch(value):
-        raise CheckFailed(f"the manifest of {where} names an invalid digest")
-    return value
-
-
 def _sha256(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
@@ -228,14 +159,26 @@ def _hash(digest: str, body: bytes) -> str:
     return f"{algorithm}:{hashlib.new(algorithm, body).hexdigest()}"
 
 
+def _tag_ok(entry: dict[str, Any]) -> bool:
+    digest, missing, hint = entry.get("digest"), entry.get("missing"), entry.get("hint")
+    if isinstance(digest, str):
+        return DIGEST.fullmatch(digest) is not None
+    return digest is None and isinstance(missing, str) and isinstance(hint, (str, type(None)))
+
+
 def _summary_ok(entry: dict[str, Any]) -> bool:
     if "index" in entry:
         index = entry["index"]
         return isinstance(index, list) and all(
-            isinstance(c, list) and len(c) == 2 and all(isinstance(x, str) for x in c)
+            isinstance(c, list) and len(c) == 2 and _is_digest(c[0]) and isinstance(c[1], str)
             for c in index
         )
-    return isinstance(entry.get("config"), str) and isinstance(entry.get("size"), int)
+    size = entry.get("size")
+    return _is_digest(entry.get("config")) and isinstance(size, int) and size >= 0
+
+
+def _is_digest(value: object) -> bool:
+    return isinstance(value, str) and DIGEST.fullmatch(value) is not None
 
 
 def _config_ok(entry: dict[str, Any]) -> bool:
