@@ -50,12 +50,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[name](**arguments)
     except UserError as error:
+        from validator.report.escape import visible  # a path or value may hold ESC sequences
+
         for problem in getattr(error, "problems", ()):
             where = f"{problem.file}:{problem.line}:{problem.column}"
-            print(f"{where}: {problem.message}", file=sys.stderr)
+            print(visible(f"{where}: {problem.message}"), file=sys.stderr)
             if problem.suggestion:
-                print(f"    hint: {problem.suggestion}", file=sys.stderr)
-        print(f"error: {error}", file=sys.stderr)
+                print(f"    hint: {visible(problem.suggestion)}", file=sys.stderr)
+        print(f"error: {visible(str(error))}", file=sys.stderr)
         return error.exit_code
     except RegistryError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -69,8 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: the registry database cannot be used: {error}", file=sys.stderr)
         return Exit.FINDINGS
     except OSError as error:  # writing the output or a file the user named failed
+        from validator.report.escape import visible
+
         where = f" ({error.filename})" if error.filename else ""
-        print(f"error: {error.strerror or error}{where}", file=sys.stderr)
+        print(visible(f"error: {error.strerror or error}{where}"), file=sys.stderr)
         return Exit.FINDINGS
     except Exception as error:  # a bug: still one line, never a traceback for the user
         from validator.registry.scrub import scrub

@@ -165,6 +165,31 @@ def _toml_positions(text: str, table: Mapping[str, Any]) -> dict[tuple[str | int
     return positions
 
 
+def _unknown_rules(document: Document) -> list[Located]:
+    """Ids in `select`, `ignore` and `severity` that name no rule, said in words."""
+    from validator.check.rule_ids import rule_id_problem
+
+    data = document.data if isinstance(document.data, dict) else {}
+    named: list[tuple[tuple[str | int, ...], str, str]] = []
+    for key in ("select", "ignore"):
+        items = data.get(key)
+        if isinstance(items, list):
+            named += [((key, i), "value", v) for i, v in enumerate(items) if isinstance(v, str)]
+    if isinstance(data.get("severity"), dict):
+        named += [(("severity", k), "key", k) for k in data["severity"]]
+    problems = []
+    for path, at, text in named:
+        found = rule_id_problem(text)
+        if found is not None:
+            line, column = document.locate(path, at)
+            where = path[0] if at == "key" else f"{path[0]}[{path[1]}]"
+            message, hint = found
+            problems.append(
+                Located(document.path, line, column, "config", f"{where}: {message}", hint)
+            )
+    return problems
+
+
 def _from_mapping(root: Path, document: Document | None) -> Settings:
     if document is None:
         return Settings(root=root)
@@ -175,6 +200,7 @@ def _from_mapping(root: Path, document: Document | None) -> Settings:
         line, column = document.locate(finding.path, finding.at)
         hint = finding.suggestion
         problems.append(Located(document.path, line, column, "config", finding.message, hint))
+    problems.extend(_unknown_rules(document))
     if problems:
         raise ConfigError(problems)
     data = document.data

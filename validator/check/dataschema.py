@@ -10,6 +10,7 @@ draft are ignored by every validator, so they are found by walking the schema.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -170,8 +171,10 @@ def _explain(error: ValidationError, draft: type[Validator]) -> Problem:
     where = f"`{dotted(path)}`" if path else "the schema"
     if _names_types(error):
         listed = ", ".join(TYPES)
-        message = f"{where}: `{error.instance}` is not a JSON Schema type; use one of {listed}"
-        return Problem(path, message, suggest(str(error.instance), TYPES))
+        value = error.instance
+        written = value if isinstance(value, str) else json.dumps(value, default=str)
+        message = f"{where}: `{written}` is not a JSON Schema type; use one of {listed}"
+        return Problem(path, message, suggest(written, TYPES))
     context = error.context or []
     if error.validator == "type" or (context and all(e.validator == "type" for e in context)):
         allowed = [t for e in (context or [error]) for t in _as_list(e.validator_value)]
@@ -195,9 +198,18 @@ def _file_as_string(node: Any) -> Any:
     if kind == FILE:
         copy["type"] = "string"
     elif isinstance(kind, list) and FILE in kind:
-        copy["type"] = list(dict.fromkeys("string" if t == FILE else t for t in kind))
+        copy["type"] = _unique(["string" if t == FILE else t for t in kind])
     return copy
 
 
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    """Without repeats, in order; the items may be lists or mappings (`[[x], file]`)."""
+    out: list[Any] = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out

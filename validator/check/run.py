@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from validator.check import rules as _rules  # noqa: F401  (registers every rule family)
+from validator.check.bounds import capped, clip, rule_failed
 from validator.check.registry import RULES, Rule, checks
 from validator.check.subject import ConfigUse, Repository, Spec, absolute
 from validator.diagnostics import Diagnostic, Finding, Located
@@ -205,17 +206,14 @@ def _config_uses(specs: Iterable[Spec], settings: Settings) -> Iterator[ConfigUs
 
 
 def run_rule(rule: Rule, subject: object, document: Document | None) -> Iterator[Located]:
+    """The rule's findings, located. A rule that fails keeps what it found before, and
+    adds one finding naming it, so a bug in one rule never hides any other finding."""
     assert rule.check is not None
     try:
-        findings = list(rule.check(subject))
-    except Exception as error:  # a rule bug must not hide every other finding
-        where = document.path if document is not None else "<repository>"
-        kind = type(error).__name__
-        message = f"internal error in rule {rule.id} ({kind}: {error}); please report it"
-        yield Located(where, 1, 1, rule.id, message)
-        return
-    for finding in findings:
-        yield locate(finding, rule.id, document)
+        for finding in rule.check(subject):
+            yield locate(finding, rule.id, document)
+    except Exception as error:
+        yield rule_failed(rule.id, document, error)
 
 
 def locate(finding: Finding, rule_id: str, document: Document | None) -> Located:
@@ -245,8 +243,8 @@ def finalize(
                 item.column,
                 item.rule,
                 severity,
-                item.message,
-                item.suggestion,
+                clip(item.message),
+                item.suggestion and clip(item.suggestion),
             )
         )
-    return sorted(out)
+    return capped(sorted(out))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,10 +13,13 @@ from validator.errors import Exit, UserError
 
 
 def _rule_list(text: str) -> list[str]:
+    from validator.check.rule_ids import rule_id_problem
+
     parts = [p.strip().upper() for p in text.split(",") if p.strip()]
     for part in parts:
-        if not re.fullmatch(r"MA\d{0,3}", part):
-            raise argparse.ArgumentTypeError(f"`{part}` is not a rule id or prefix (MA305, MA3)")
+        found = rule_id_problem(part)
+        if found is not None:
+            raise argparse.ArgumentTypeError("; ".join(found))
     return parts
 
 

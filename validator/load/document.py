@@ -11,7 +11,7 @@ from typing import Any
 
 from validator.diagnostics import DataPath
 
-_IGNORE = re.compile(r"#\s*modelarts-gitops:\s*ignore\[([A-Za-z0-9,\s]+)\]")
+_IGNORE = re.compile(r"#\s*modelarts-gitops:\s*ignore\[([^\]\n]*)\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +76,19 @@ def inline_ignores(text: str) -> dict[int, frozenset[str]]:
         match = _IGNORE.search(line)
         if match:
             found[number] = frozenset(p.strip().upper() for p in match[1].split(",") if p.strip())
+    return found
+
+
+def ignore_marks(text: str) -> list[tuple[int, int, str]]:
+    """Line, column and text of each id or prefix named in an ignore comment."""
+    if "modelarts-gitops:" not in text:
+        return []
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _IGNORE.search(line)
+        if match:
+            for part in re.finditer(r"[^,\s]+", match[1]):
+                found.append((number, match.start(1) + part.start() + 1, part[0]))
     return found
 
 

@@ -1,4 +1,8 @@
-"""The checks every file passes before a parser sees it: size first, then UTF-8."""
+"""The checks every file passes before a parser sees it: size first, then UTF-8.
+
+A file within the size limit can still hold a million tiny values (`[a,a,a,...]`),
+and every later step costs per value: the parsers stop at `MAX_VALUES`.
+"""
 
 from __future__ import annotations
 
@@ -44,3 +48,17 @@ def decode(raw: bytes, path: str, max_size: int) -> str | Located:
         return Located(
             path, line, column, "MA009", f"not UTF-8: byte 0x{raw[error.start]:02x}", hint
         )
+
+
+MAX_VALUES = 20_000  # a model import holds about a hundred; a large inline config a few thousand
+
+
+def too_many_values(path: str, line: int, column: int) -> Located:
+    return Located(
+        path,
+        line,
+        column,
+        "MA008",
+        f"more than {MAX_VALUES:,} values; the file is not read further",
+        "a model import needs a few hundred at most; remove the repeated values",
+    )

@@ -6,6 +6,7 @@ Document (and reports its problems once) to every import that names it.
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -31,6 +32,16 @@ ConfigCache = dict[Path, tuple[Document | None, list[Located]]]
 
 
 def load_import(file: Path, root: Path, max_size: int, cache: ConfigCache) -> LoadedImport:
+    """The file and its config, read; a loader bug is one located finding, not a crash."""
+    try:
+        return _load_import(file, root, max_size, cache)
+    except (OSError, RecursionError, ValueError, TypeError, KeyError, IndexError) as error:
+        reason = f"{type(error).__name__}: {str(error)[:200]}"
+        message = f"the file could not be read ({reason}); please report this as a bug"
+        return LoadedImport(file, None, problems=[Located(display(file), 1, 1, "MA001", message)])
+
+
+def _load_import(file: Path, root: Path, max_size: int, cache: ConfigCache) -> LoadedImport:
     name = display(file)
     if file.is_symlink() and not file.resolve().is_relative_to(root.resolve()):
         message = "the file is a symlink to outside the repository; it is not read"
@@ -62,6 +73,9 @@ def _load_config_file(
         line, column = document.locate(("config",))
         loaded.problems.append(Located(document.path, line, column, rule, message, hint))
 
+    if "\0" in value:
+        problem("MA403", f"config path `{value}` holds a NUL character; no file can be named so")
+        return
     if Path(value).is_absolute() or value.startswith("~"):
         problem("MA402", f"config path `{value}` is absolute; write it relative to this file")
         return
@@ -73,13 +87,20 @@ def _load_config_file(
         return
     try:
         resolved = target.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop on Python 3.11
+        exists = resolved.exists()
+    except RuntimeError:  # a symlink loop on Python 3.11
         problem("MA403", f"config path `{value}` is a symlink loop")
+        return
+    except OSError as error:  # a name over the length limit, a loop (3.13), no permission
+        if error.errno == errno.ELOOP:
+            problem("MA403", f"config path `{value}` is a symlink loop")
+        else:
+            problem("MA403", f"config path `{value}` cannot be used: {error.strerror or error}")
         return
     if not resolved.is_relative_to(root):
         problem("MA402", f"config path `{value}` is a symlink that leads outside the repository")
         return
-    if not resolved.exists():
+    if not exists:
         folder = posixpath.dirname(value)
         siblings = [posixpath.join(folder, p.name) for p in target.parent.glob("*.json")]
         problem("MA401", f"config file `{value}` does not exist", suggest(value, siblings))

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from bisect import bisect_right
 from typing import Any
 
 from validator.diagnostics import DataPath, Located
 from validator.load.document import Document, Position, line_column
-from validator.load.encoding import decode
+from validator.load.encoding import MAX_VALUES, decode, too_many_values
 
 _TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*")|([{}\[\]:,])|([^\s{}\[\]:,"]+))', re.DOTALL)
 
 
+MAX_DEPTH = 64  # as for YAML (MA010): nothing in a config.json nests this deep
+_DEEP = f"JSON nested deeper than {MAX_DEPTH} levels"
 _JSON_KINDS = {"list": "an array", "str": "a string", "NoneType": "null"}
 
 
@@ -30,6 +33,54 @@ def _first_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _explain(error: json.JSONDecodeError) -> tuple[int, str, str | None]:
+    """Where the decoder stopped and why, in words for the usual slips: comments, a trailing
+    comma, single quotes (JSON has none of them, though JavaScript and JSON5 do)."""
+    text, at = error.doc, error.pos
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1
+    before = text[: error.pos].rstrip()
+    if text.startswith(("//", "/*"), at):
+        return at, "not valid JSON: JSON has no comments", "remove the comment"
+    if before.endswith(",") and text[at : at + 1] in ("}", "]"):
+        closing = "object" if text[at] == "}" else "array"
+        message = f"not valid JSON: a comma after the last item of an {closing}"
+        return len(before) - 1, message, "remove this comma"
+    if text[at : at + 1] == "'":
+        return at, "not valid JSON: a string in single quotes", 'JSON quotes with "double quotes"'
+    if error.msg == "Extra data":
+        message = "not valid JSON: more text after the end of the top-level object"
+        return error.pos, message, "a config.json holds one JSON object"
+    return error.pos, f"not valid JSON: {error.msg}", None
+
+
+class _Stop(Exception):
+    """The scan stops at `offset`: nested too deep (`message`), or too many values (None)."""
+
+    def __init__(self, offset: int, message: str | None) -> None:
+        super().__init__(offset)
+        self.offset = offset
+        self.message = message
+
+
+def _trouble(text: str) -> tuple[int, str] | None:
+    """Where valid JSON is too deep or holds a number too long for Python, without recursion."""
+    digits = sys.get_int_max_str_digits() or None
+    depth, index = 0, 0
+    while (match := _TOKEN.match(text, index)) is not None and match.end() > index:
+        index = match.end()
+        token, offset = match[0].lstrip(), match.start(match.lastindex or 0)
+        if token in "{[":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return offset, _DEEP
+        elif token in "}]":
+            depth -= 1
+        elif digits and match[3] and len(token.lstrip("-").split(".")[0]) > digits:
+            return offset, f"number with {len(token):,} digits is too long"
+    return None
+
+
 class _Scanner:
     def __init__(self, text: str, path: str) -> None:
         self.text = text
@@ -38,6 +89,7 @@ class _Scanner:
         self.lines = [0, *(m.end() for m in re.finditer("\n", text))]
         self.positions: dict[DataPath, Position] = {}
         self.duplicates: list[Located] = []
+        self.count = 0
 
     def _where(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.lines, offset)
@@ -50,6 +102,11 @@ class _Scanner:
         return match[0].lstrip(), match.start(match.lastindex or 0)
 
     def value(self, path: DataPath, token: str, offset: int) -> None:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _Stop(offset, None)
+        if token in "{[" and len(path) >= MAX_DEPTH:
+            raise _Stop(offset, _DEEP)
         if token == "{":
             self._object(path)
         elif token == "[":
@@ -104,10 +161,13 @@ def load_json(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
     try:
         data: Any = json.loads(text, object_pairs_hook=_first_wins)
     except json.JSONDecodeError as error:
-        line, column = line_column(error.doc, error.pos)
-        return None, [Located(path, line, column, "MA404", f"not valid JSON: {error.msg}")]
-    except (ValueError, RecursionError) as error:
-        return None, [Located(path, 1, 1, "MA404", f"JSON could not be read: {error}")]
+        offset, message, hint = _explain(error)
+        line, column = line_column(error.doc, offset)
+        return None, [Located(path, line, column, "MA404", message, hint)]
+    except (ValueError, RecursionError) as error:  # a huge number, or nesting past the stack
+        found = _trouble(text)
+        offset, message = found if found else (0, f"JSON could not be read: {error}")
+        return None, [Located(path, *line_column(text, offset), "MA404", message)]
     scanner = _Scanner(text, path)
     token, offset = scanner._next()
     scanner.positions[()] = Position(*scanner._where(offset))
@@ -118,6 +178,9 @@ def load_json(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
         return None, [Located(path, line, column, "MA404", message)]
     try:
         scanner.value((), token, offset)
-    except RecursionError:
-        return None, [Located(path, 1, 1, "MA404", "JSON nested too deeply")]
+    except _Stop as stop:
+        line, column = line_column(text, stop.offset)
+        if stop.message is None:
+            return None, [too_many_values(path, line, column)]
+        return None, [Located(path, line, column, "MA404", stop.message)]
     return Document(path, data, scanner.positions), scanner.duplicates

@@ -16,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from validator.diagnostics import DataPath, Located
 from validator.load.document import Document, Position, inline_ignores, line_column
-from validator.load.encoding import decode
+from validator.load.encoding import MAX_VALUES, decode, too_many_values
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 64
@@ -145,7 +145,51 @@ class _Builder:
             return node.value
         if tag.endswith(":int") and len(node.value) > MAX_INT_DIGITS:
             raise _Abort(*_mark(node), "MA012", f"number with {len(node.value)} digits is too long")
-        return _CONSTRUCT[tag](node)
+        try:
+            return _CONSTRUCT[tag](node)
+        except (KeyError, IndexError, ValueError):  # `!!bool maybe`, an empty `!!int`, `0b_`
+            shown = f"`{node.value}`" if node.value else "an empty value"
+            raise _Abort(
+                *_mark(node),
+                "MA006",
+                f"{shown} is not a valid `{_short(tag)}`",
+                "remove the tag, or write a value of that type",
+            ) from None
+
+
+def _indented_by_tab(text: str, line: int, column: int) -> bool:
+    """True when the parser stopped at a tab with only whitespace before it on its line."""
+    lines = text.split("\n")
+    if not 0 < line <= len(lines):
+        return False
+    start = lines[line - 1][: column - 1]
+    return lines[line - 1][column - 1 : column] == "\t" and not start.strip()
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _too_many_values(raw: bytes, path: str) -> Located | None:
+    """Where a file passes `MAX_VALUES` nodes, found before anything is built from it.
+
+    Each node but the first follows one of `,-:?[{` or a line break, and each of those
+    starts at most two nodes (`- a: b`): below that bound nothing needs counting, which
+    is every real file; above it the C parser's events are counted, stopping at the limit.
+    """
+    if 2 * sum(raw.count(c) for c in (b",", b"-", b":", b"?", b"[", b"{", b"\n")) < MAX_VALUES:
+        return None
+    count = 0
+    try:
+        for event in yaml.parse(raw, Loader=_Loader):
+            if isinstance(event, _NODE_EVENTS):
+                count += 1
+                if count > MAX_VALUES:
+                    mark = event.start_mark
+                    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    return too_many_values(path, line, column)
+    except yaml.YAMLError:
+        pass  # compose reports the syntax error where it is
+    return None
 
 
 def load_yaml(raw: bytes, path: str, max_size: int) -> tuple[Document | None, list[Located]]:
@@ -159,6 +203,9 @@ def load_yaml(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
     text = decode(raw, path, max_size)
     if isinstance(text, Located):
         return None, [text]
+    crowded = _too_many_values(raw, path)
+    if crowded is not None:
+        return None, [crowded]
     try:
         node = yaml.compose(raw, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
@@ -171,6 +218,9 @@ def load_yaml(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
         problem = error.problem or error.context or "invalid YAML"
         if "nesting depth" in problem:
             return fail(line, column, "MA010", f"YAML {problem}")
+        if _indented_by_tab(text, line, column):
+            message = "YAML syntax error: a tab is used for indentation; YAML indents with spaces"
+            return fail(line, column, "MA001", message, "replace the tab with spaces")
         context = f" ({error.context})" if error.context and error.problem else ""
         return fail(line, column, "MA001", f"YAML syntax error: {problem}{context}")
     except yaml.reader.ReaderError as error:
@@ -192,5 +242,10 @@ def load_yaml(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
         return fail(*abort.located)
     except (ValueError, RecursionError, yaml.YAMLError) as error:
         return fail(1, 1, "MA001", f"YAML value could not be read: {error}")
-    document = Document(path, data, builder.positions, builder.raw, inline_ignores(text))
+    ignores = inline_ignores(text)
+    if ignores:  # an id that names no rule would suppress nothing, silently
+        from validator.check.rule_ids import inline_problems
+
+        builder.problems.extend(inline_problems(text, path))
+    document = Document(path, data, builder.positions, builder.raw, ignores)
     return document, builder.problems

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from validator.diagnostics import Diagnostic, Severity
 from validator.report import text
+from validator.report.escape import for_actions, visible
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 # One notice slot is kept for the "N more" notice.
@@ -33,10 +34,19 @@ def escape_property(value: str) -> str:
 
 
 def annotation(d: Diagnostic) -> str:
+    """One workflow command; control characters in values are shown escaped, and `::` or
+    `##[` in them cannot start another command (the file property keeps its exact path
+    except for `##[`, which the runner's legacy parser takes anywhere in a line)."""
     properties = {"file": d.file, "line": d.line, "col": d.column, "title": d.rule}
-    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    message = f"{d.message}\nhint: {d.suggestion}" if d.suggestion else d.message
-    return f"::{COMMANDS[d.severity]} {props}::{escape_data(message)}"
+    props = ",".join(f"{key}={_property(str(value))}" for key, value in properties.items())
+    message = visible(d.message, lines=True)
+    if d.suggestion:
+        message += f"\nhint: {visible(d.suggestion, lines=True)}"
+    return f"::{COMMANDS[d.severity]} {props}::{for_actions(escape_data(message))}"
+
+
+def _property(value: str) -> str:
+    return escape_property(value).replace("##[", "#%23[")
 
 
 def annotation_lines(diagnostics: Sequence[Diagnostic]) -> list[str]:
@@ -58,6 +68,7 @@ def annotation_lines(diagnostics: Sequence[Diagnostic]) -> list[str]:
 
 
 def _cell(value: str) -> str:
+    value = visible(value, lines=True)
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return value.replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
 
@@ -103,7 +114,7 @@ def append_summary(path: str, diagnostics: Sequence[Diagnostic], files: int) -> 
 def report(
     diagnostics: Sequence[Diagnostic], files: int, out: TextIO, *, checked: Sequence[str] = ()
 ) -> None:
-    text.report(diagnostics, files, out, checked=checked)
+    text.write_lines(diagnostics, files, out, actions=True)
     for line in annotation_lines(diagnostics):
         out.write(line + "\n")
     path = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -111,4 +122,5 @@ def report(
         try:
             append_summary(path, diagnostics, files)
         except OSError as error:
-            out.write(f"::warning title=modelarts-gitops::{escape_data(str(error))}\n")
+            reason = for_actions(escape_data(visible(str(error))))
+            out.write(f"::warning title=modelarts-gitops::{reason}\n")

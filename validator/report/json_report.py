@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from validator.diagnostics import Diagnostic, count_by_severity
+from validator.report.escape import json_safe
 
 
 def report(
@@ -28,5 +29,5 @@ def report(
         ],
         "summary": {"files": files, **count_by_severity(diagnostics)},
     }
-    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write(json_safe(json.dumps(document, indent=2, ensure_ascii=False)))
     out.write("\n")

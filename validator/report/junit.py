@@ -17,15 +17,16 @@ from itertools import groupby
 from typing import TextIO
 
 from validator.diagnostics import Diagnostic, Severity
+from validator.report.escape import visible
 from validator.report.names import rule_name, rules
 from validator.report.text import format_diagnostic
 
-# Characters XML 1.0 cannot carry even escaped (a NUL quoted from a broken file).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 cannot carry even escaped, beyond the controls `visible` escapes.
+_NOT_XML = re.compile("[\ufffe\uffff]")
 
 
 def _xml_text(value: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", visible(value, lines=True))
 
 
 def _key(d: Diagnostic) -> tuple[str, int, str]:

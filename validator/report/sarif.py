@@ -18,6 +18,7 @@ from urllib.parse import quote
 from validator import __version__
 from validator.check.registry import Rule
 from validator.diagnostics import Diagnostic, Severity
+from validator.report.escape import json_safe
 from validator.report.names import rule_name, rules
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -39,7 +40,7 @@ def artifact_uri(file: str) -> str:
 def fingerprint(d: Diagnostic, occurrence: int = 1) -> str:
     """sha256 of rule, file and message; `:N` tells apart identical findings in one file."""
     key = "\0".join((d.rule, PurePath(d.file).as_posix(), d.message))
-    return f"{hashlib.sha256(key.encode()).hexdigest()}:{occurrence}"
+    return f"{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}:{occurrence}"
 
 
 def rule_descriptor(rule: Rule) -> Json:
@@ -91,5 +92,5 @@ def sarif_log(diagnostics: Sequence[Diagnostic]) -> Json:
 def report(
     diagnostics: Sequence[Diagnostic], files: int, out: TextIO, *, checked: Sequence[str] = ()
 ) -> None:
-    json.dump(sarif_log(diagnostics), out, indent=2, ensure_ascii=False)
+    out.write(json_safe(json.dumps(sarif_log(diagnostics), indent=2, ensure_ascii=False)))
     out.write("\n")

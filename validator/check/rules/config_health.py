@@ -68,6 +68,9 @@ def _whole(value: Any) -> int | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
+        digits = value.strip().lstrip("-").lstrip("0")
+        if len(digits) > 18:  # far over any limit; int() refuses over 4,300 digits
+            return -(10**18) if value.strip().startswith("-") else 10**18
         return int(value)
     return None
 

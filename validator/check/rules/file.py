@@ -122,3 +122,13 @@ declare(
     machine (say /etc/passwd) into annotations that anyone can see.
 """,
 )
+declare(
+    "MA014",
+    "inline ignore comments name existing rules",
+    """
+    `# modelarts-gitops: ignore[MA305]` names rule ids or family prefixes. An id
+    that no rule has (a typo such as `MA3O5`) would suppress nothing, silently;
+    the comment is reported with the nearest real id.
+""",
+    Severity.WARNING,
+)

@@ -72,15 +72,23 @@ def name_starts_with_letter(spec: Spec) -> Iterator[Finding]:
         )
 
 
+def _part(digits: str) -> int:
+    """A version part's value; one too long for int() (4,300 digits) is simply over 99."""
+    significant = digits.lstrip("0")
+    return int(significant or "0") if len(significant) <= 3 else 1000
+
+
 def version_problem(version: str) -> tuple[str, str | None] | None:
     """What is wrong with a version string, and the fixed version when one is obvious."""
     parts = version.split(".")
     if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
         # `v1.0.0` -> 1.0.0: the numbers after a `v` prefix, not the two zeros alone
         digits = [p for p in version.lstrip("vV").split(".") if p.isascii() and p.isdigit()]
-        fixed = ".".join(([str(int(p)) for p in digits] + ["0", "0", "0"])[:3]) if digits else None
+        fixed = (
+            ".".join(([str(_part(p)) for p in digits] + ["0", "0", "0"])[:3]) if digits else None
+        )
         return f"version `{version}` is not three numbers D.D.D", fixed
-    numbers = [int(p) for p in parts]
+    numbers = [_part(p) for p in parts]
     fixed = ".".join(str(n) for n in numbers)
     for part, number in zip(parts, numbers, strict=True):
         if number > 99:
