@@ -6,10 +6,6 @@ from dataclasses import dataclass
 
 from validator.check.subject import Spec
 
-PLATFORMS = ("linux/amd64", "linux/arm64")  # what ModelArts runs, in order of preference
-SIZE_LIMIT = 30 << 30  # the custom-image limit, 30 GB (GiB, as the console counts)
-PORT = "8080/tcp"
-
 
 @dataclass(frozen=True, slots=True)
 class ImageFacts:

@@ -11,9 +11,10 @@ import json
 from typing import Any
 
 from validator.diagnostics import suggest
+from validator.images import PLATFORMS
 from validator.images.cache import ImageCache
 from validator.images.client import CheckFailed, RegistryClient, error_code
-from validator.images.facts import PLATFORMS, ImageFacts
+from validator.images.facts import ImageFacts
 from validator.images.manifest import ACCEPT, DIGEST, summarize, summarize_config
 
 

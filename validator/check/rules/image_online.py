@@ -9,10 +9,14 @@ Answers are cached in `.modelarts-gitops/cache/images.json`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from validator.check.registry import rule
 from validator.diagnostics import Finding, Severity
-from validator.images.facts import PLATFORMS, PORT, SIZE_LIMIT, OnlineSpec
+from validator.images import PLATFORMS, PORT, SIZE_LIMIT
+
+if TYPE_CHECKING:
+    from validator.images.facts import OnlineSpec
 
 PATH = ("source", "image")
 ONLINE = "online"
