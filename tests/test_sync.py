@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GOOD_IMPORT, Run, write
+from tests.sync_helpers import stored
 from validator.registry.local import LocalRegistry
 from validator.server.api import ServerConfig
 from validator.server.faults import FaultConfig
@@ -25,14 +26,6 @@ DB = ".modelarts-gitops/registry.db"
 def add(root: Path, name: str, version: str, description: str = "A demo model") -> Path:
     text = GOOD_IMPORT.replace("demo-model", name).replace('"1.0.0"', f'"{version}"')
     return write(root, f"models/{name}/{version}.yaml", text.replace("A demo model", description))
-
-
-def stored(root: Path) -> list[tuple[str, str]]:
-    registry = LocalRegistry(root / DB)
-    try:
-        return sorted(m.spec.key for m in registry.list())
-    finally:
-        registry.close()
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ class ListQuery:
     descending: bool = True  # ModelArts' default order: newest first
 
 
-def _int(params: dict[str, str], key: str, default: int, low: int) -> int:
+def int_param(params: dict[str, str], key: str, default: int, low: int) -> int:
     try:
         value = int(params.get(key, default))
     except ValueError:
@@ -109,8 +109,8 @@ def parse_list_query(pairs: Sequence[tuple[str, str]]) -> ListQuery:
         version=params.get("model_version") or None,
         status=wanted,
         workspace=params.get("workspace_id"),
-        offset=_int(params, "offset", 0, 0),
-        limit=_int(params, "limit", DEFAULT_LIMIT, 1),
+        offset=int_param(params, "offset", 0, 0),
+        limit=int_param(params, "limit", DEFAULT_LIMIT, 1),
         descending=order == "desc",
     )
 

@@ -12,22 +12,12 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from validator.server.request import BadRequest
+from validator.server.request import BadRequest, int_param
 
 DEFAULT_LIMIT = 1000
 FILTERS = ("service_id", "service_name", "model_id", "workspace_id", "infer_type", "status")
 INFER_TYPES = ("real-time", "batch")
 STATUSES = ("running", "deploying", "concerning", "failed", "stopped", "finished")
-
-
-def _number(params: dict[str, str], key: str, default: int, low: int) -> int:
-    try:
-        value = int(params.get(key, default))
-    except ValueError:
-        raise BadRequest("ModelArts.0104", f"parameter {key} must be an integer") from None
-    if value < low:
-        raise BadRequest("ModelArts.0104", f"parameter {key} must be at least {low}")
-    return value
 
 
 def _item(row: sqlite3.Row) -> dict[str, Any]:
@@ -59,8 +49,8 @@ def list_services(rows: Sequence[sqlite3.Row], pairs: Sequence[tuple[str, str]])
     """The ListServices body for the stored services `rows` and the query `pairs`."""
     params = dict(pairs)
     _check(params)
-    offset = _number(params, "offset", 0, 0)
-    limit = _number(params, "limit", DEFAULT_LIMIT, 1)
+    offset = int_param(params, "offset", 0, 0)
+    limit = int_param(params, "limit", DEFAULT_LIMIT, 1)
     if params.get("cluster_id"):
         return {"total_count": 0, "count": 0, "services": []}  # no dedicated pools here
     items = [_item(row) | {"model_id": row["model_id"]} for row in rows]

@@ -36,7 +36,8 @@ def _text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=list)
 
 
-def _config(text: str | None) -> Any:
+def json_or_text(text: str | None) -> Any:
+    """A config as data; a registry may hand back text that is not JSON, kept as it is."""
     if not text:
         return None
     try:
@@ -72,7 +73,7 @@ def field_diff(desired: ModelSpec, current: ModelSpec, names: tuple[str, ...]) -
         path = FILE_PATH.get(name, name)
         a, b = getattr(current, name), getattr(desired, name)
         if name == "initial_config":
-            a, b = _config(a), _config(b)
+            a, b = json_or_text(a), json_or_text(b)
         elif name == "install_type":
             a, b = sorted(a), sorted(b)
         out.extend(_walk(path, a, b))

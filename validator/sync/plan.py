@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 
 from validator.registry.base import ModelSpec, Provenance, RegistryModel, Status
-from validator.sync.diff import Diff, field_diff
+from validator.sync.diff import Diff, field_diff, json_or_text
 
 Key = tuple[str, str]
 BROKEN = {Status.FAILED, Status.BUILDING_FAILED}
@@ -101,19 +101,9 @@ def _comparable(spec: ModelSpec) -> dict[str, object]:
     values: dict[str, object] = {f.name: getattr(spec, f.name) for f in fields(spec)}
     values["install_type"] = sorted(spec.install_type)
     values["description"] = spec.description or None
-    values["initial_config"] = _json_or_text(spec.initial_config)
+    values["initial_config"] = json_or_text(spec.initial_config)
     values["workspace_id"] = spec.workspace_id or "0"
     return values
-
-
-def _json_or_text(text: str | None) -> object:
-    """A config as data; a registry may hand back text that is not JSON, kept as it is."""
-    if not text:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
 
 
 def differences(desired: ModelSpec, current: ModelSpec) -> tuple[str, ...]:
