@@ -38,6 +38,7 @@ FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
     database=None,  # nothing written into the work tree
+    derandomize=os.environ.get("CI") == "true",  # CI runs the same examples every time
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 

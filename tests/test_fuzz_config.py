@@ -186,7 +186,9 @@ def _flat(text: str) -> dict[str, object]:
     """Top-level scalars and lists of the generated YAML, for a TOML table."""
     try:
         tree = yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError):  # the pure-Python loader raises ValueError on `\U4012...`
+    # PyYAML itself fails on some of what the product reads as findings: ValueError on
+    # `\U4012...`, IndexError on an empty `!!int`, KeyError on `!!bool maybe`.
+    except (yaml.YAMLError, ValueError, IndexError, KeyError):
         return {}
     if not isinstance(tree, dict):
         return {}
