@@ -77,7 +77,10 @@ def test_a_newline_in_a_file_name_cannot_forge_output_lines(
 
 def test_export_never_writes_outside_its_folder(run: Run, repo: Path, tmp_path: Path) -> None:
     registry = LocalRegistry(repo / ".modelarts-gitops/registry.db")
-    spec = ModelSpec("ok-model", "1.0.0", "swr.eu-de.otc.t-systems.com/t/i:1")
+    config = '{"model_type":"Image"}'
+    spec = ModelSpec(
+        "ok-model", "1.0.0", "swr.eu-de.otc.t-systems.com/t/i:1", initial_config=config
+    )
     registry.create(spec)
     registry.create(replace(spec, name="../../../escape"))
     registry.close()

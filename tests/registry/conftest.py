@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from registry_helpers import TOKEN, Backend, ClientFactory, ServerFactory, config
+from canned import Canned, CannedFactory, Route
+from registry_helpers import PROJECT, TOKEN, Backend, ClientFactory, ServerFactory, config
 
 from validator.registry.auth import Auth, TokenAuth
 from validator.registry.local import LocalRegistry
@@ -84,3 +85,24 @@ def backend(
 
 def _mark(registry: LocalRegistry, model_id: str) -> None:
     assert registry.set_in_use(model_id)
+
+
+@pytest.fixture
+def canned() -> Iterator[CannedFactory]:
+    """A recording server answering with `route`, and an HTTP backend pointed at it."""
+    servers: list[Canned] = []
+    clients: list[ModelArtsRegistry] = []
+
+    def make(route: Route, **kw: Any) -> tuple[Canned, ModelArtsRegistry]:
+        server = Canned(route)
+        servers.append(server)
+        options: dict[str, Any] = {"poll_interval": 0.01, "backoff": 0.001, **kw}
+        client = ModelArtsRegistry(server.url, PROJECT, TokenAuth(TOKEN), **options)
+        clients.append(client)
+        return server, client
+
+    yield make
+    for client in clients:
+        client.close()
+    for server in servers:
+        server.close()

@@ -103,15 +103,22 @@ def test_create_checks_the_body(server: RunningServer, body: object, code: str) 
 def test_list_query_shape_and_pagination(server: RunningServer, make_client: ClientFactory) -> None:
     client = make_client(server)
     ids = [client.create(spec("resnet", f"1.0.{n}")) for n in range(5)]
-    client.create(spec("resnet_big"))
-    path = f"/v1/{PROJECT}/models?model_name=resnet&exact_match=true&limit=2&order=asc"
+    ids.append(client.create(spec("resnet_big")))
+    other = client.create(spec("resnetXbig"))
+    path = f"/v1/{PROJECT}/models?model_name=resnet_&exact_match=true&limit=2&order=asc"
     pages = [call(server, "GET", f"{path}&offset={n}")[1] for n in range(4)]
-    assert [p["total_count"] for p in pages] == [5, 5, 5, 5]
-    assert [p["count"] for p in pages] == [2, 2, 1, 0]
+    assert [p["total_count"] for p in pages] == [1, 1, 1, 1]
+    path = f"/v1/{PROJECT}/models?model_name=resnet&limit=2&order=asc"
+    pages = [call(server, "GET", f"{path}&offset={n}")[1] for n in range(5)]
+    assert [p["total_count"] for p in pages] == [7] * 5
+    assert [p["count"] for p in pages] == [2, 2, 2, 1, 0]
     seen = [m["model_id"] for p in pages for m in p["models"]]
-    assert seen == ids  # offset is the page index
-    fuzzy = call(server, "GET", f"/v1/{PROJECT}/models?model_name=resn")[1]
-    assert fuzzy["total_count"] == 6
+    assert seen == [*ids, other]  # offset is the page index
+    # The name filter is fuzzy, and `_` is a wildcard unless exact_match escapes it.
+    fuzzy = call(server, "GET", f"/v1/{PROJECT}/models?model_name=resnet_b")[1]
+    assert {m["model_name"] for m in fuzzy["models"]} == {"resnet_big", "resnetXbig"}
+    exact = call(server, "GET", f"/v1/{PROJECT}/models?model_name=resnet_b&exact_match=true")[1]
+    assert [m["model_name"] for m in exact["models"]] == ["resnet_big"]
     version = call(server, "GET", f"/v1/{PROJECT}/models?model_version=1.0.3")[1]
     assert [m["model_id"] for m in version["models"]] == [ids[3]]
     bad = call(server, "GET", f"/v1/{PROJECT}/models?limit=0")
@@ -145,4 +152,4 @@ def test_oversized_body_is_refused(server: RunningServer) -> None:
     request = f"POST /v1/{PROJECT}/models HTTP/1.0\r\nContent-Length: 5000000\r\n\r\n"
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as conn:
         conn.sendall(request.encode())
-        assert conn.recv(100).startswith(b"HTTP/1.0 413 ")
+        assert conn.recv(100).startswith(b"HTTP/1.1 413 ")

@@ -31,6 +31,12 @@ def add_arguments(commands: Any) -> None:
         "--out", type=Path, metavar="DIR", help="folder to write (default: models/)"
     )
     export.add_argument("--force", action="store_true", help="overwrite existing files")
+    export.add_argument(
+        "--only",
+        action="append",
+        metavar="GLOB",
+        help="export only model names matching GLOB (repeatable; e.g. 'vision-*')",
+    )
     registry = commands.add_parser("registry", help="the local ModelArts-compatible registry")
     actions = registry.add_subparsers(dest="action", required=True, metavar="ACTION")
     serve = actions.add_parser("serve", help="serve the local registry over the ModelArts API")
@@ -65,30 +71,48 @@ def add_arguments(commands: Any) -> None:
         help="share whose connection is dropped (a create is applied first)",
     )
     faults.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer")
+    faults.add_argument(
+        "--offset-items",
+        action="store_true",
+        help="read ListModels offset as an item index, not the reference's page index",
+    )
 
 
-def cmd_export(registry: str | None, project_id: str | None, out: Path | None, force: bool) -> int:
+def cmd_export(
+    registry: str | None,
+    project_id: str | None,
+    out: Path | None,
+    force: bool,
+    only: list[str] | None,
+) -> int:
+    import fnmatch
+
     from validator.registry.factory import open_registry
-    from validator.sync.export import export_files, unsafe, write_files
+    from validator.sync.export import export_files, schema_header, unsafe, write_files
 
     settings = settings_for()
     url = registry_url(settings, registry)
     folder = out or settings.root / settings.models_dir
+    patterns = only or ["*"]
     try:
-        backend = open_registry(url, project_id or settings.project_id, os.environ)
+        backend = open_registry(
+            url, project_id or settings.project_id, os.environ, root=settings.root, read_only=True
+        )
     except RegistryError as error:  # a wrong URL or missing credentials: configuration
         raise UserError(str(error), Exit.USAGE) from None
     try:
         try:
-            models = backend.list()
+            models = backend.list(
+                match=lambda name: any(fnmatch.fnmatchcase(name, p) for p in patterns)
+            )
         finally:
             backend.close()
     except RegistryError as error:
         raise UserError(str(error), Exit.FINDINGS) from None
-    skipped = [reason for m in models if (reason := unsafe(m.spec))]
+    skipped = [reason for m in models if (reason := unsafe(m))]
     for reason in skipped:
         print(f"skipped: {reason}", file=sys.stderr)
-    files = export_files(models)
+    files = export_files(models, schema_header(folder))
     existing = sorted(p for p in files if (folder / p).exists())
     if existing and not force:
         shown = ", ".join(existing[:5]) + (" ..." if len(existing) > 5 else "")
@@ -116,6 +140,7 @@ def cmd_serve(
     throttle_rate: float,
     drop_rate: float,
     latency: float,
+    offset_items: bool = False,
 ) -> int:
     from validator.server.faults import FaultConfig
     from validator.server.serving import serve
@@ -144,6 +169,7 @@ def cmd_serve(
             faults=faults,
             ak=os.environ.get("MODELARTS_AK"),
             sk=os.environ.get("MODELARTS_SK"),
+            offset_items=offset_items,
             out=sys.stdout,
         )
     except OSError as error:

@@ -58,12 +58,16 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _open(settings: Settings, flag: str | None, project_id: str | None) -> tuple[Registry, str]:
+def _open(
+    settings: Settings, flag: str | None, project_id: str | None, *, read_only: bool = False
+) -> tuple[Registry, str]:
     from validator.registry.factory import open_registry
 
     url = registry_url(settings, flag)
+    project = project_id or settings.project_id
     try:
-        return open_registry(url, project_id or settings.project_id, os.environ), url
+        backend = open_registry(url, project, os.environ, root=settings.root, read_only=read_only)
+        return backend, url
     except RegistryError as error:  # a wrong URL or missing credentials: configuration
         raise UserError(str(error), Exit.USAGE) from None
 
@@ -93,7 +97,7 @@ def cmd_plan(
     settings = settings_for()
     if prune:
         _rollback_check(settings, allow_rollback)
-    backend, url = _open(settings, registry, project_id)
+    backend, url = _open(settings, registry, project_id, read_only=True)
     try:
         made = make_plan(settings, backend, prune, replace)
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -67,6 +67,8 @@ class RegistryModel:
     created_at: float = 0.0  # seconds since the epoch
     in_use: bool = False  # backs a service: cannot be deleted (ModelArts.3009)
     provenance: Provenance = field(default_factory=Provenance)
+    # ModelSpec fields the registry's answer left out or empty: unknown there, not different.
+    unknown: frozenset[str] = frozenset()
 
 
 class RegistryError(Exception):
@@ -94,8 +96,17 @@ class PublishFailed(RegistryError):
 class Registry(Protocol):
     """A model registry. Models are immutable per (name, version): create and delete only."""
 
-    def list(self, names: Iterable[str] | None = None) -> list[RegistryModel]:
-        """Every model version, or those whose name is in `names`."""
+    def list(
+        self,
+        names: Iterable[str] | None = None,
+        *,
+        match: Callable[[str], bool] | None = None,
+    ) -> list[RegistryModel]:
+        """Every model version, or those whose name is in `names` and passes `match`.
+
+        `match` lets a backend skip the details of models nobody asked for (the HTTP
+        backend then sends ShowModel only for the names that pass).
+        """
         ...
 
     def get(self, model_id: str) -> RegistryModel | None: ...

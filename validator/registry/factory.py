@@ -16,10 +16,19 @@ ACCEPTED = (
 _PROJECT_PATH = re.compile(r"^(?P<base>.*?)/v1/(?P<project>[^/]+)/?$")
 
 
-def open_registry(url: str, project_id: str | None, env: Mapping[str, str]) -> Registry:
+def open_registry(
+    url: str,
+    project_id: str | None,
+    env: Mapping[str, str],
+    *,
+    root: Path | None = None,
+    read_only: bool = False,
+) -> Registry:
     """The registry `url` names. Credentials for ModelArts come from `env` (see auth.py).
 
     A URL ending in `/v1/<project>` (what `registry serve` prints) also gives the project id.
+    `root` is the repository whose `.modelarts-gitops/cache/` keeps ShowModel answers;
+    `read_only` opens a local file without creating or changing it (for `plan`).
     """
     if url.startswith("sqlite:///"):
         from validator.registry.local import LocalRegistry
@@ -28,7 +37,7 @@ def open_registry(url: str, project_id: str | None, env: Mapping[str, str]) -> R
         if not path:
             raise RegistryError(f"registry URL {url!r} names no file; use {ACCEPTED}")
         # sqlite:///rel/db is relative to the working directory; sqlite:////abs/db is absolute.
-        return LocalRegistry(Path(path).expanduser())
+        return LocalRegistry(Path(path).expanduser(), read_only=read_only)
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (validates the port: a ValueError for a bad one)
@@ -51,5 +60,8 @@ def open_registry(url: str, project_id: str | None, env: Mapping[str, str]) -> R
                 f"no project id for {endpoint}: pass it, set MODELARTS_PROJECT_ID, or end the"
                 " URL with /v1/<project_id>"
             )
-        return ModelArtsRegistry(endpoint, project_id, auth_from_env(env, project_id))
+        from validator.registry.showcache import cache_path
+
+        cache = cache_path(root, endpoint, project_id) if root is not None else None
+        return ModelArtsRegistry(endpoint, project_id, auth_from_env(env, project_id), cache=cache)
     raise RegistryError(f"unsupported registry URL {url!r}; use {ACCEPTED}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import fcntl
 import json
@@ -9,8 +10,10 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 from validator.registry import local_services, polling
 from validator.registry.base import (
@@ -22,107 +25,108 @@ from validator.registry.base import (
     RegistryModel,
     Status,
 )
-from validator.registry.wire import workspace
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS models (
-    model_id        TEXT PRIMARY KEY,
-    name            TEXT NOT NULL,
-    version         TEXT NOT NULL,
-    workspace       TEXT NOT NULL,      -- workspace_id, "0" when unset: part of the identity
-    source_location TEXT NOT NULL,
-    source_copy     INTEGER NOT NULL,
-    model_type      TEXT NOT NULL,
-    install_type    TEXT NOT NULL,      -- JSON list
-    description     TEXT,
-    model_docs      TEXT NOT NULL,      -- JSON list of [doc_name, doc_url]
-    model_algorithm TEXT,
-    initial_config  TEXT,
-    status          TEXT NOT NULL,
-    created_at      REAL NOT NULL,
-    in_use          INTEGER NOT NULL DEFAULT 0,
-    prov_commit     TEXT,
-    prov_path       TEXT,
-    ready_at        REAL,               -- asynchronous publishing: when `final_status` applies
-    final_status    TEXT,
-    UNIQUE (name, version, workspace)
-)
-"""
-_INSERTED = (
-    "model_id, name, version, workspace, source_location, source_copy, model_type, install_type,"
-    " description, model_docs, model_algorithm, initial_config, status, created_at,"
-    " prov_commit, prov_path, ready_at, final_status"
+from validator.registry.local_schema import (
+    INSERTED,
+    SCHEMA,
+    SELECT,
+    STATUS,
+    migrate,
+    row_to_model,
+    version_key,
 )
 
+__all__ = ["STATUS", "LocalRegistry"]
 
-def _row_to_model(row: sqlite3.Row) -> RegistryModel:
-    spec = ModelSpec(
-        name=row["name"],
-        version=row["version"],
-        source_location=row["source_location"],
-        source_copy=bool(row["source_copy"]),
-        model_type=row["model_type"],
-        install_type=tuple(json.loads(row["install_type"])),
-        description=row["description"],
-        model_docs=tuple((name, url) for name, url in json.loads(row["model_docs"])),
-        model_algorithm=row["model_algorithm"],
-        initial_config=row["initial_config"],
-        workspace_id=workspace(row["workspace"]),
-    )
-    return RegistryModel(
-        model_id=row["model_id"],
-        spec=spec,
-        status=Status(row["status"]),
-        created_at=row["created_at"],
-        in_use=bool(row["in_use"]),
-        provenance=Provenance(commit=row["prov_commit"], path=row["prov_path"]),
-    )
+_T = TypeVar("_T")
 
 
 class LocalRegistry:
     """A `Registry` over a SQLite file. Safe to share between threads (the server does).
 
     Every write is one transaction (`BEGIN IMMEDIATE` … `COMMIT`), so a killed process leaves
-    either the whole row or nothing. `lock()` keeps two syncs from interleaving.
+    either the whole row or nothing. The file is in WAL mode: readers never wait for the
+    writer, and each thread reads on its own connection. `lock()` keeps two syncs from
+    interleaving. `read_only` (for `plan`) never creates or changes the file: a file that
+    does not exist is an empty registry.
     """
 
-    def __init__(self, path: str | Path, *, poll_interval: float = 0.5) -> None:
+    def __init__(
+        self, path: str | Path, *, poll_interval: float = 0.5, read_only: bool = False
+    ) -> None:
         self.path = Path(path)
         self._poll_interval = poll_interval
-        self._mutex = threading.RLock()  # one connection, used by one thread at a time
+        self._read_only = read_only
+        self._empty = read_only and not self.path.exists()
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._mutex = threading.Lock()  # guards `_all`
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = self._db()
+        except (OSError, sqlite3.OperationalError) as exc:
+            self.close()
+            raise RegistryError(f"cannot open registry {self.path}: {exc}") from None
+        except sqlite3.Error as exc:
+            self.close()
+            raise RegistryError(f"cannot use {self.path} as a registry: {exc}") from None
+        try:
+            if not read_only:
+                db.execute("PRAGMA journal_mode=WAL")
+                with self._write() as db:
+                    db.execute(SCHEMA)
+                    migrate(db)
+                    local_services.create_tables(db)
+            else:
+                db.execute("SELECT 1 FROM models LIMIT 1").fetchall()
+        except (OSError, sqlite3.Error) as exc:
+            self.close()
+            raise RegistryError(f"cannot use {self.path} as a registry: {exc}") from None
+
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection (sqlite3 connections are not for concurrent use)."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is not None:
+            return db
+        if self._empty:
+            db = sqlite3.connect(":memory:", check_same_thread=False)
+            db.execute(SCHEMA)
+            local_services.create_tables(db)
+        elif self._read_only:
+            uri = f"file:{quote(str(self.path.absolute()))}?mode=ro"
+            db = sqlite3.connect(uri, uri=True, timeout=10.0, check_same_thread=False)
+        else:
             # isolation_level=None: no implicit transactions; each write opens its own below.
-            self._db = sqlite3.connect(
+            db = sqlite3.connect(
                 self.path, timeout=10.0, isolation_level=None, check_same_thread=False
             )
-        except (OSError, sqlite3.Error) as exc:
-            raise RegistryError(f"cannot open registry {self.path}: {exc}") from None
-        self._db.row_factory = sqlite3.Row
-        try:
-            with self._write() as db:
-                db.execute(_SCHEMA)
-                local_services.create_tables(db)
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            raise RegistryError(f"cannot use {self.path} as a registry: {exc}") from None
+            db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable commits, no fsync each
+        db.row_factory = sqlite3.Row
+        db.create_function("version_key", 1, version_key, deterministic=True)
+        db.create_function("now", 0, time.time)
+        self._local.db = db
+        with self._mutex:
+            self._all.append(db)
+        return db
 
     def __repr__(self) -> str:
         return f"LocalRegistry({str(self.path)!r})"
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._mutex:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")  # waits up to 10 s for another writer
-            except sqlite3.OperationalError as exc:
-                raise RegistryError(f"cannot write to {self.path}: {exc}") from None
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        if self._read_only:
+            raise RegistryError(f"{self.path} is open read-only")
+        db = self._db()
+        try:
+            db.execute("BEGIN IMMEDIATE")  # waits up to 10 s for another writer
+        except sqlite3.OperationalError as exc:
+            raise RegistryError(f"cannot write to {self.path}: {exc}") from None
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
@@ -143,37 +147,46 @@ class LocalRegistry:
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
-    def _settle(self) -> None:
-        """Finish asynchronous publishes whose time has come (only the server starts those)."""
-        with self._mutex:
-            pending = self._db.execute("SELECT 1 FROM models WHERE ready_at IS NOT NULL LIMIT 1")
-            if pending.fetchone() is None:
-                return  # the common case: no write transaction for a plain read
-        with self._write() as db:
-            db.execute(
-                "UPDATE models SET status = final_status, ready_at = NULL, final_status = NULL"
-                " WHERE ready_at IS NOT NULL AND ready_at <= ?",
-                (time.time(),),
-            )
+    def _select(self, where: str = "", params: Sequence[Any] = (), tail: str = "") -> list[Any]:
+        try:
+            return self._db().execute(f"{SELECT} {where} {tail}", params).fetchall()
+        except sqlite3.Error as exc:
+            raise RegistryError(f"cannot read {self.path}: {exc}") from None
 
-    def list(self, names: Iterable[str] | None = None) -> list[RegistryModel]:
-        self._settle()
-        query = "SELECT * FROM models"
-        params: list[str] = []
+    def list(
+        self,
+        names: Iterable[str] | None = None,
+        *,
+        match: Callable[[str], bool] | None = None,
+    ) -> list[RegistryModel]:
+        where, params = "", []
         if names is not None:
             params = sorted(set(names))
-            query += f" WHERE name IN ({', '.join('?' * len(params))})"
-        with self._mutex:
-            rows = self._db.execute(query + " ORDER BY created_at, rowid", params).fetchall()
-        return [_row_to_model(row) for row in rows]
+            where = f"WHERE name IN ({', '.join('?' * len(params))})"
+        rows = self._select(where, params, "ORDER BY created_at, rowid")
+        return [row_to_model(row) for row in rows if match is None or match(row["name"])]
+
+    def page(
+        self, where: str, params: Sequence[Any], order: str, offset: int, limit: int
+    ) -> tuple[int, builtins.list[RegistryModel]]:
+        """(matching count, one page): filters, order and paging done in SQL (the server)."""
+        try:
+            count = self._db().execute(f"SELECT count(*) FROM models {where}", params)
+            total = count.fetchone()[0]
+        except sqlite3.Error as exc:
+            raise RegistryError(f"cannot read {self.path}: {exc}") from None
+        rows = self._select(where, [*params, limit, offset], f"ORDER BY {order} LIMIT ? OFFSET ?")
+        return int(total), [row_to_model(row) for row in rows]
+
+    def extras(self, model_id: str) -> dict[str, Any]:
+        """The other documented CreateModel fields a model was created with (the server's)."""
+        row = self._db().execute("SELECT extras FROM models WHERE model_id = ?", (model_id,))
+        found = row.fetchone()
+        return dict(json.loads(found[0])) if found and found[0] else {}
 
     def get(self, model_id: str) -> RegistryModel | None:
-        self._settle()
-        with self._mutex:
-            row = self._db.execute(
-                "SELECT * FROM models WHERE model_id = ?", (model_id,)
-            ).fetchone()
-        return None if row is None else _row_to_model(row)
+        rows = self._select("WHERE model_id = ?", [model_id])
+        return row_to_model(rows[0]) if rows else None
 
     def create(
         self,
@@ -182,8 +195,12 @@ class LocalRegistry:
         *,
         publish_delay: float = 0.0,
         final_status: Status = Status.PUBLISHED,
+        extras: dict[str, Any] | None = None,
     ) -> str:
-        """Store `spec`; published at once unless `publish_delay` (the server's async mode)."""
+        """Store `spec`; published at once unless `publish_delay` (the server's async mode).
+
+        `extras` keeps the other documented CreateModel fields, so the server can echo them.
+        """
         prov = provenance or Provenance()
         model_id = str(uuid.uuid4())
         now = time.time()
@@ -197,11 +214,12 @@ class LocalRegistry:
             prov.commit, prov.path,
             None if immediate else now + publish_delay,
             None if immediate else final_status.value,
+            json.dumps(extras) if extras else None,
         )  # fmt: skip
         try:
             with self._write() as db:
                 db.execute(
-                    f"INSERT INTO models ({_INSERTED}) VALUES ({', '.join('?' * len(row))})",
+                    f"INSERT INTO models ({INSERTED}) VALUES ({', '.join('?' * len(row))})",
                     row,
                 )
         except sqlite3.IntegrityError:
@@ -226,27 +244,37 @@ class LocalRegistry:
         return cursor.rowcount == 1
 
     def services(self) -> tuple[sqlite3.Row, ...]:
-        with self._mutex:
-            return tuple(local_services.services(self._db))
+        return tuple(self._side(local_services.services, []))
 
     def services_using(self, model_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
         ids = list(model_ids)
-        with self._mutex:
-            named = local_services.services_using(self._db, ids)
-            marks = ", ".join("?" * len(ids))
-            flagged = self._db.execute(
-                f"SELECT model_id FROM models WHERE in_use = 1 AND model_id IN ({marks})", ids
-            ).fetchall()
+        none: dict[str, list[str]] = {}
+        named = self._side(lambda db: local_services.services_using(db, ids), none)
+        marks = ", ".join("?" * len(ids))
+        flagged = self._db().execute(
+            f"SELECT model_id FROM models WHERE in_use = 1 AND model_id IN ({marks})", ids
+        )
         found = {model_id: tuple(names) for model_id, names in named.items()}
-        for row in flagged:  # marked in use by an older version of this tool: no name known
+        for row in flagged.fetchall():  # marked in use by an older version: no name known
             found.setdefault(row["model_id"], ("(unnamed)",))
         return found
 
     def deleted_versions(
         self, keys: Iterable[tuple[str, str]]
     ) -> dict[tuple[str, str], Provenance]:
-        with self._mutex:
-            return local_services.deleted_versions(self._db, keys)
+        wanted = list(keys)
+        none: dict[tuple[str, str], Provenance] = {}
+        return self._side(lambda db: local_services.deleted_versions(db, wanted), none)
+
+    def _side(self, read: Callable[[sqlite3.Connection], _T], empty: _T) -> _T:
+        """Read the services or deleted table; a read-only file an older version made may
+        lack them, and then holds no services and no deletions."""
+        try:
+            return read(self._db())
+        except sqlite3.OperationalError as exc:
+            if self._read_only and "no such table" in str(exc):
+                return empty
+            raise RegistryError(f"cannot read {self.path}: {exc}") from None
 
     def delete(self, model_id: str) -> None:
         with self._write() as db:
@@ -271,4 +299,7 @@ class LocalRegistry:
 
     def close(self) -> None:
         with self._mutex:
-            self._db.close()
+            for db in self._all:
+                db.close()
+            self._all.clear()
+        self._local = threading.local()

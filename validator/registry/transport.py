@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import email.utils
 import json
+import random
+import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -19,38 +21,64 @@ from validator.registry.auth import Auth
 from validator.registry.base import AlreadyExists, ModelInUse, RegistryError
 from validator.registry.scrub import scrub_data
 from validator.registry.signing import canonical_query
-from validator.registry.wire import error_line
+from validator.registry.wire import error_line, retryable
 
 RETRY_AFTER_MAX = 60.0  # seconds: a server must not park a sync for hours
 
 
-def new_session(backoff: float = 0.5) -> requests.Session:
-    """The one session factory. urllib3 retries GET/HEAD/DELETE on 429/5xx and dropped
-    connections; POST never (a retried create could import the model twice, see `create`)."""
+def new_session(backoff: float = 0.5, pool: int = 10) -> requests.Session:
+    """The one session factory: keep-alive connections (up to `pool` at once).
+
+    urllib3 retries only what never reached an answer (connection errors, dropped reads) for
+    GET/HEAD/DELETE; POST never (a retried create could import the model twice, see
+    `create`). Answers are retried by `Transport.call`, which reads their error codes first.
+    """
     retry = Retry(
         total=5,
         backoff_factor=backoff,
         backoff_jitter=backoff,
-        status_forcelist=[429, 500, 502, 503, 504],
+        status_forcelist=(),
         allowed_methods={"GET", "HEAD", "DELETE"},
-        retry_after_max=int(RETRY_AFTER_MAX),
         raise_on_status=False,
+        respect_retry_after_header=False,
     )
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
+    adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=pool)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
 
 
-def retry_after(response: requests.Response, fallback: float) -> float:
-    value = response.headers.get("Retry-After", "")
-    try:
-        seconds = float(value)
-    except ValueError:
-        when = email.utils.parsedate_to_datetime(value) if value else None
-        seconds = when.timestamp() - time.time() if when else fallback
+_SECONDS = re.compile(r"[0-9]{1,9}")
+
+
+def retry_after(value: str | None, default: float) -> float:
+    """`Retry-After` read strictly: whole seconds or an HTTP date, capped at 60 s.
+
+    Anything else (`soon`, `nan`, `-1`, a date without a zone) means the default backoff.
+    """
+    text = (value or "").strip()
+    if _SECONDS.fullmatch(text):
+        seconds = float(text)
+    else:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return default
+        if when.tzinfo is None:
+            return default
+        seconds = when.timestamp() - time.time()
     return min(max(seconds, 0.0), RETRY_AFTER_MAX)
+
+
+def backoff_wait(backoff: float, attempt: int) -> float:
+    """Exponential backoff with jitter for the `attempt`-th retry (1-based)."""
+    return float(backoff * 2 ** (attempt - 1) + random.random() * backoff)
+
+
+def error_code(data: Any) -> str | None:
+    code = data.get("error_code") if isinstance(data, dict) else None
+    return code if isinstance(code, str) and code else None
 
 
 class Transport:
@@ -58,12 +86,22 @@ class Transport:
     (requests would re-send X-Auth-Token to a redirect target on another host)."""
 
     def __init__(
-        self, endpoint: str, auth: Auth, *, timeout: tuple[float, float], backoff: float
+        self,
+        endpoint: str,
+        auth: Auth,
+        *,
+        timeout: tuple[float, float],
+        backoff: float,
+        attempts: int = 5,
+        pool: int = 10,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.auth = auth
         self._timeout = timeout
-        self._session = new_session(backoff)
+        self._backoff = backoff
+        self._attempts = attempts
+        self._session = new_session(backoff, pool)
+        self.requests = 0  # answers received, for benchmarks and tests
 
     def post_raw(self, url: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
         """For IAM login: a plain POST without our auth headers."""
@@ -99,32 +137,40 @@ class Transport:
             )
 
         response = attempt()
+        self.requests += 1
         if response.status_code == 401 and self.auth.expire():
             response.close()
             response = attempt()  # the cached IAM token was revoked early: log in once more
+            self.requests += 1
         return response
 
     def call(
         self, method: str, path: str, query: Sequence[tuple[str, str]] = ()
     ) -> tuple[int, Any]:
-        """A GET or DELETE (urllib3 retries those): (status, decoded body).
+        """A GET or DELETE: (status, decoded body).
 
-        404 / ModelArts.3001 comes back as (404, None): the model does not exist. Other
-        errors are raised as one-line RegistryErrors.
+        404 / ModelArts.3001 comes back as (404, None): the model does not exist. 429 and 5xx
+        without a definite ModelArts code are retried with backoff (and `Retry-After`); every
+        other error is raised at once as a one-line RegistryError.
         """
-        try:
-            with self.send(method, path, query) as response:
-                status, content = response.status_code, response.content
-        except requests.RequestException as exc:
-            msg = f"{method} {path}: {type(exc).__name__} from {self.endpoint}"
-            raise RegistryError(msg) from None
-        data = decode(content)
-        code = data.get("error_code") if isinstance(data, dict) else None
-        if code == "ModelArts.3001" or (status == 404 and code is None):
-            return 404, None
-        if status >= 400:
-            raise http_error(status, data, content, method, path)
-        return status, data
+        for attempt in range(1, self._attempts + 1):
+            try:
+                with self.send(method, path, query) as response:
+                    status, content = response.status_code, response.content
+                    hint = response.headers.get("Retry-After")
+            except requests.RequestException as exc:
+                msg = f"{method} {path}: {type(exc).__name__} from {self.endpoint}"
+                raise RegistryError(msg) from None
+            data = decode(content)
+            code = error_code(data)
+            if code == "ModelArts.3001" or (status == 404 and code is None):
+                return 404, None
+            if status < 400:
+                return status, data
+            if not retryable(status, code) or attempt == self._attempts:
+                raise http_error(status, data, content, method, path)
+            time.sleep(retry_after(hint, backoff_wait(self._backoff, attempt)))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
         self._session.close()
@@ -144,7 +190,7 @@ def http_error(status: int, data: Any, content: bytes, method: str, path: str) -
     # Not the body itself: a proxy that echoes the request would print the token.
     message = f"a non-JSON answer of {len(content)} bytes"
     if isinstance(data, dict) and "error_code" in data:
-        code, message = str(data["error_code"]), str(data.get("error_msg", ""))
+        code, message = error_code(data), str(data.get("error_msg", ""))
     elif isinstance(data, dict) and isinstance(data.get("error"), dict):
         message = str(data["error"].get("message") or data["error"].get("title") or "")
     line = error_line(code, message, status, method, path)

@@ -1,15 +1,14 @@
-"""The ModelArts JSON shapes, both ways: shared by the HTTP client and the local server.
+"""The CreateModel request as both sides see it, and ModelArts errors as one line.
 
-Keeping one mapping means the client and `registry serve` cannot drift apart on a field name.
+Answers are read in answers.py (client) and written in validator/server/answers.py (server);
+both are tested against the API reference's own example bodies, not against each other.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from typing import Any
 
-from validator.registry.base import ModelSpec, RegistryError, RegistryModel, Status, canonical_json
+from validator.registry.base import ModelSpec
 
 # CreateModel request fields (modelarts-spec §8). The client sends only those ModelSpec
 # carries; the server accepts the whole documented set and refuses anything else.
@@ -46,90 +45,9 @@ def create_body(spec: ModelSpec) -> dict[str, Any]:
     return body
 
 
-def canonical_config(value: object) -> str | None:
-    """Config as ModelSpec holds it: JSON with sorted keys and no spaces.
-
-    ModelArts may return config-like fields as objects or as JSON strings (spec §10).
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return str(value)
-    return canonical_json(value)
-
-
 def workspace(value: object) -> str | None:
     # "0" is the default workspace: an unset workspace_id and "0" are the same place.
     return None if value in (None, "", "0") else str(value)
-
-
-def status(value: object) -> Status:
-    try:
-        return Status(str(value).lower())  # older API versions capitalise statuses
-    except ValueError:
-        raise RegistryError(f"unknown model status {value!r} from the registry") from None
-
-
-def spec_from_json(data: Mapping[str, Any]) -> ModelSpec:
-    """A ModelSpec from a CreateModel body or a ShowModel / ListModels item."""
-    docs = data.get("model_docs") or []
-    install = data.get("install_type")
-    copy = data.get("source_copy", "true")
-    return ModelSpec(
-        name=str(data["model_name"]),
-        version=str(data["model_version"]),
-        source_location=str(data.get("source_location") or ""),
-        source_copy=str(copy).lower() == "true",
-        model_type=str(data.get("model_type") or "Image"),
-        install_type=tuple(install) if install is not None else ("real-time", "batch"),
-        description=data.get("description") or None,
-        model_docs=tuple((str(d["doc_name"]), str(d["doc_url"])) for d in docs),
-        model_algorithm=data.get("model_algorithm") or None,
-        initial_config=canonical_config(data.get("initial_config")),
-        workspace_id=workspace(data.get("workspace_id")),
-    )
-
-
-def model_from_json(data: Mapping[str, Any]) -> RegistryModel:
-    """A ShowModel / ListModels item. `in_use` is not in the API: only a delete reveals it."""
-    return RegistryModel(
-        model_id=str(data["model_id"]),
-        spec=spec_from_json(data),
-        status=status(data.get("model_status")),
-        created_at=float(data.get("create_at") or 0) / 1000.0,  # the API sends milliseconds
-    )
-
-
-def model_to_json(model: RegistryModel, *, detail: bool) -> dict[str, Any]:
-    """ListModels item (detail=False) or ShowModel body (detail=True), as the server sends it.
-
-    `initial_config` in ShowModel is an extension of this server: the real API returns the
-    config only split into apis/health/… fields, so against ModelArts it comes back None.
-    """
-    spec = model.spec
-    item: dict[str, Any] = {
-        "model_id": model.model_id,
-        "model_name": spec.name,
-        "model_version": spec.version,
-        "model_status": model.status.value,
-        "model_type": spec.model_type,
-        "create_at": int(model.created_at * 1000),
-        "description": spec.description or "",
-        "workspace_id": spec.workspace_id or "0",
-        "install_type": list(spec.install_type),
-        "source_copy": "true" if spec.source_copy else "false",
-        "model_source": "custom",
-    }
-    if detail:
-        item["source_location"] = spec.source_location
-        item["model_algorithm"] = spec.model_algorithm or ""
-        item["model_docs"] = [{"doc_name": n, "doc_url": u} for n, u in spec.model_docs]
-        if spec.initial_config is not None:
-            item["initial_config"] = spec.initial_config
-    return item
 
 
 def error_line(code: str | None, message: str, status_code: int, method: str, path: str) -> str:
@@ -138,3 +56,25 @@ def error_line(code: str | None, message: str, status_code: int, method: str, pa
     # ModelArts ends its messages with "."; the location follows, so drop it.
     text = " ".join(message.split())[:300].removesuffix(".") or "no error message"
     return f"{code}: {text} {where}" if code else f"{text} {where}"
+
+
+# Error codes that say "try again": the API reference's 429 codes and its generic 5xx
+# ("Internal error.", "Unknown", gateway and busy codes). Any other ModelArts code is a
+# definite answer (ModelArts.3009 comes with HTTP 500 and is final), so it is not retried.
+TRANSIENT_CODES = frozenset(
+    f"ModelArts.{n}"
+    for n in (
+        "0010", "2799", "2950", "4206", "4302", "4395", "4503", "4505", "4700", "5000",
+        "5039", "6101", "6102", "6200", "6691", "6692", "6699", "7008",
+    )
+)  # fmt: skip
+
+
+def definite(code: str | None) -> bool:
+    """A ModelArts error code that states the outcome: retrying cannot change it."""
+    return code is not None and code.startswith("ModelArts.") and code not in TRANSIENT_CODES
+
+
+def retryable(status: int, code: str | None) -> bool:
+    """Only 429 and 5xx, and only without a definite ModelArts code, can succeed later."""
+    return (status == 429 or status >= 500) and not definite(code)

@@ -16,12 +16,14 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from validator.registry import signing
-from validator.registry.base import AlreadyExists, ModelSpec, Status
-from validator.registry.local import LocalRegistry
-from validator.registry.wire import model_to_json
+from validator.registry.base import AlreadyExists, ModelInUse, Status
+from validator.registry.local import STATUS, LocalRegistry
+from validator.server.answers import list_item, show_body
 from validator.server.faults import Fault, FaultConfig, Faults
-from validator.server.request import BadRequest, parse_create, parse_list_query, select_page
+from validator.server.request import BadRequest, parse_create, parse_list_query, to_sql
 from validator.server.services import list_services
+
+CASCADE_MAX = 20  # DeleteModel: "max 20 models per call; excess models are not deleted"
 
 _MODELS = re.compile(r"^/v1/(?P<project>[^/]+)/models(?:/(?P<model_id>[^/]+))?/?$")
 _SERVICES = re.compile(r"^/v1/(?P<project>[^/]+)/services/?$")
@@ -44,6 +46,9 @@ class ServerConfig:
     failed_names: frozenset[str] = frozenset()  # their publish ends `failed`
     build_failed_names: frozenset[str] = frozenset()  # … `building_failed`
     faults: FaultConfig = field(default_factory=FaultConfig)
+    # Read ListModels `offset` as an item index (Huawei's Terraform provider does) instead of
+    # the reference's page index, so clients can be tested against both readings.
+    offset_items: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,7 @@ class ModelArtsApi:
         self.config = config
         self.faults = Faults(config.faults)
         self.logins = 0  # successful IAM logins, so tests can see the token cache work
+        self.shows = 0  # ShowModel answers, so tests and benchmarks can count detail reads
 
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Reply:
         path = urlsplit(target).path
@@ -103,7 +109,7 @@ class ModelArtsApi:
         if self.config.faults.latency:
             time.sleep(self.config.faults.latency)
         if fault is Fault.ERROR:
-            return error(500, "ModelArts.0001", "Internal error (injected fault).")
+            return error(500, "ModelArts.0010", "Internal error.")
         if fault is Fault.THROTTLE:
             wait = str(self.config.faults.retry_after)
             return error(429, "ModelArts.2799", "Too many requests.", ("Retry-After", wait))
@@ -114,6 +120,7 @@ class ModelArtsApi:
         return Reply(0, drop=True) if fault is Fault.DROP else reply
 
     def _route(self, method: str, target: str, model_id: str | None, body: bytes) -> Reply:
+        query = parse_qsl(urlsplit(target).query, keep_blank_values=True)
         try:
             if urlsplit(target).path.rstrip("/").endswith("/services"):
                 if method != "GET":
@@ -121,31 +128,34 @@ class ModelArtsApi:
                 query = parse_qsl(urlsplit(target).query, keep_blank_values=True)
                 return Reply(200, list_services(self.registry.services(), query))
             if model_id is None and method == "GET":
-                return self._list(target)
+                return self._list(query)
             if model_id is None and method == "POST":
                 return self._create(body)
             if model_id is not None and method == "GET":
                 return self._show(model_id)
             if model_id is not None and method == "DELETE":
-                return self._delete(model_id)
+                return self._delete(model_id, dict(query).get("cascade", "false"))
         except BadRequest as exc:
             return error(400, exc.code, str(exc))
         return error(405, "ModelArts.0101", f"method {method} not allowed here")
 
-    def _list(self, target: str) -> Reply:
-        query = parse_list_query(parse_qsl(urlsplit(target).query, keep_blank_values=True))
-        total, page = select_page(self.registry.list(), query)
+    def _list(self, pairs: list[tuple[str, str]]) -> Reply:
+        query = parse_list_query(pairs)
+        where, params, order = to_sql(query, STATUS)
+        start = query.offset if self.config.offset_items else query.offset * query.limit
+        total, page = self.registry.page(where, params, order, start, query.limit)
+        project = self.config.project_id
         return Reply(
             200,
             {
                 "total_count": total,
                 "count": len(page),
-                "models": [model_to_json(m, detail=False) for m in page],
+                "models": [list_item(m, project) for m in page],
             },
         )
 
     def _create(self, body: bytes) -> Reply:
-        spec: ModelSpec = parse_create(body)
+        spec, extras = parse_create(body)
         final = Status.PUBLISHED
         if spec.name in self.config.failed_names:
             final = Status.FAILED
@@ -153,7 +163,7 @@ class ModelArtsApi:
             final = Status.BUILDING_FAILED
         try:
             model_id = self.registry.create(
-                spec, publish_delay=self.config.publish_delay, final_status=final
+                spec, publish_delay=self.config.publish_delay, final_status=final, extras=extras
             )
         except AlreadyExists:
             msg = f"Model ({spec.name}, {spec.version}) already exists."
@@ -164,22 +174,39 @@ class ModelArtsApi:
         model = self.registry.get(model_id)
         if model is None:
             return error(404, "ModelArts.3001", f"Model {model_id} does not exist.")
-        return Reply(200, model_to_json(model, detail=True))
+        extras = self.registry.extras(model_id)
+        self.shows += 1
+        return Reply(200, show_body(model, self.config.project_id, extras))
 
-    def _delete(self, model_id: str) -> Reply:
+    def _delete(self, model_id: str, cascade: str) -> Reply:
+        if cascade not in ("true", "false"):
+            return error(400, "ModelArts.0104", "parameter cascade must be true or false")
         model = self.registry.get(model_id)
         if model is None:
             return error(404, "ModelArts.3001", f"Model {model_id} does not exist.")
-        if model.in_use:
-            # ModelArts answers 200 and lists the refusal (modelarts-spec §11).
-            failed = {
-                "model_id": model_id,
-                "error_code": "ModelArts.3009",
-                "error_msg": f"Failed to delete model {model_id}, already deploy service.",
-            }
-            return Reply(200, {"delete_success_list": [], "delete_failed_list": [failed]})
-        self.registry.delete(model_id)
-        return Reply(200, {"delete_success_list": [model_id], "delete_failed_list": []})
+        targets = [model]
+        if cascade == "true":  # every version of the name, in the same workspace
+            others = self.registry.list([model.spec.name])
+            same = model.spec.workspace_id
+            targets += [m for m in others if m.model_id != model_id and m.spec.workspace_id == same]
+        done, failed = [], []
+        for target in targets[:CASCADE_MAX]:
+            try:
+                self.registry.delete(target.model_id)
+                done.append(target.model_id)
+            except ModelInUse:
+                failed.append(
+                    {
+                        "model_id": target.model_id,
+                        "error_code": "ModelArts.3009",
+                        "error_msg": (
+                            f"Failed to delete model, model ({target.model_id})"
+                            " already deploy service."
+                        ),
+                    }
+                )
+        # ModelArts answers 200 and lists any refusal (modelarts-spec §11).
+        return Reply(200, {"delete_success_list": done, "delete_failed_list": failed})
 
     def _mark_in_use(self, model_id: str, *, in_use: bool, body: bytes = b"") -> Reply:
         """`{"service_name": "svc"}` in the body names the service (optional)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -18,10 +19,24 @@ from validator.check.rules.identity import version_problem
 from validator.registry.base import ModelSpec, RegistryModel
 
 NAME = re.compile(r"[A-Za-z0-9_\u3400-\u4dbf\u4e00-\u9fff-]{1,64}")
-HEADER = "# yaml-language-server: $schema=../../schemas/model-import.schema.json\n"
+SCHEMA_FILE = "schemas/model-import.schema.json"
+DEPLOYMENT_TYPES = ("real-time", "batch")  # what a model import file can declare
 
 
-def _yaml(document: Mapping[str, Any]) -> str:
+def schema_header(folder: Path) -> str:
+    """The editor's `$schema` comment for files in `folder/<name>/`, when the repository
+    holding `folder` has the schema (searched upwards); otherwise no comment at all."""
+    start = folder.resolve()
+    for parent in (start, *start.parents):
+        if (parent / SCHEMA_FILE).is_file():
+            relative = os.path.relpath(parent / SCHEMA_FILE, start / "name")
+            return f"# yaml-language-server: $schema={Path(relative).as_posix()}\n"
+        if (parent / ".git").exists():
+            return ""  # the repository's top: it has no schemas/ folder
+    return ""
+
+
+def _yaml(document: Mapping[str, Any], header: str) -> str:
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
@@ -46,15 +61,12 @@ def _yaml(document: Mapping[str, Any]) -> str:
     writer.width = 4096
     buffer = io.StringIO()
     writer.dump(out, buffer)
-    return HEADER + buffer.getvalue()
+    return header + buffer.getvalue()
 
 
 def _config(spec: ModelSpec) -> dict[str, Any]:
-    if spec.initial_config:
-        loaded: dict[str, Any] = json.loads(spec.initial_config)
-        return loaded
-    minimal = {"model_type": spec.model_type}
-    return {**minimal, "model_algorithm": spec.model_algorithm} if spec.model_algorithm else minimal
+    loaded: dict[str, Any] = json.loads(spec.initial_config or "{}")
+    return loaded
 
 
 def _document(spec: ModelSpec, config_path: str) -> dict[str, Any]:
@@ -71,24 +83,37 @@ def _document(spec: ModelSpec, config_path: str) -> dict[str, Any]:
     return document
 
 
-def unsafe(spec: ModelSpec) -> str | None:
-    """Why a registry model cannot become `<name>/<version>.yaml` safely, or None.
+def unsafe(model: RegistryModel) -> str | None:
+    """Why a registry model cannot become `<name>/<version>.yaml` faithfully, or None.
 
     Names and versions come from the registry: only ones that pass the import rules are
-    used as path parts, so nothing can be written outside the output folder.
+    used as path parts, so nothing can be written outside the output folder. A model whose
+    configuration the registry did not return, or that a file cannot declare, is skipped
+    rather than written as a file that would plan as a change.
     """
+    spec = model.spec
     if not NAME.fullmatch(spec.name):
         return f"name {spec.name!r} is not a valid model name"
     if version_problem(spec.version) is not None:
         return f"version {spec.version!r} of {spec.name} is not D.D.D"
+    where = f"{spec.name} {spec.version}"
+    if "initial_config" in model.unknown or not spec.initial_config:
+        return f"{where}: the registry's answer has no configuration (`config`)"
+    if not isinstance(json.loads(spec.initial_config), dict):
+        return f"{where}: the registry's configuration is not a JSON object"
+    other = [t for t in spec.install_type if t not in DEPLOYMENT_TYPES]
+    if other:
+        return f"{where}: deployment type {', '.join(other)} cannot be declared in a file"
+    if "source_location" in model.unknown:
+        return f"{where}: the registry's answer has no image (`source_location`)"
     return None
 
 
-def export_files(models: Sequence[RegistryModel]) -> dict[str, str]:
-    """Relative path -> file content, for every model version that can be written safely."""
+def export_files(models: Sequence[RegistryModel], header: str = "") -> dict[str, str]:
+    """Relative path -> file content, for every model version that can be written faithfully."""
     by_name: dict[str, list[ModelSpec]] = {}
     for model in models:
-        if unsafe(model.spec) is None:
+        if unsafe(model) is None:
             by_name.setdefault(model.spec.name, []).append(model.spec)
     files: dict[str, str] = {}
     for name, specs in sorted(by_name.items()):
@@ -97,7 +122,7 @@ def export_files(models: Sequence[RegistryModel]) -> dict[str, str]:
         for spec in sorted(specs, key=lambda s: s.version):
             config_file = "config.json" if shared else f"config-{spec.version}.json"
             files[f"{name}/{config_file}"] = json.dumps(_config(spec), indent=2) + "\n"
-            files[f"{name}/{spec.version}.yaml"] = _yaml(_document(spec, config_file))
+            files[f"{name}/{spec.version}.yaml"] = _yaml(_document(spec, config_file), header)
     return files
 
 

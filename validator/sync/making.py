@@ -25,7 +25,9 @@ def make_plan(settings: Settings, registry: Registry, prune: bool, replace: bool
     ownership = Ownership(history.names, settings.owns, settings.protect, history.unknown)
     wanted = {key: d.spec for key, d in desired.items()}
     origin = {key: d.provenance for key, d in desired.items()}
-    current = registry.list()
+    declared = {name for name, _ in wanted} | ownership.history
+    # Only owned models matter to a plan: the others' details are never fetched.
+    current = registry.list(match=lambda name: owned(name, declared, ownership.owns))
     first = plan(
         wanted, current, prune=prune, replace=replace, provenance=origin, ownership=ownership
     )

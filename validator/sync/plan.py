@@ -84,6 +84,7 @@ class Plan:
     pending: tuple[RegistryModel, ...] = ()  # wanted versions still publishing: sync waits
     notes: tuple[str, ...] = ()  # what the plan could not know, or refused to do
     owned_versions: int = 0  # registry versions of owned names
+    uncompared: tuple[str, ...] = ()  # fields some registry answers lacked: not compared
 
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action is action)
@@ -106,15 +107,24 @@ def _comparable(spec: ModelSpec) -> dict[str, object]:
     return values
 
 
-def differences(desired: ModelSpec, current: ModelSpec) -> tuple[str, ...]:
+def differences(
+    desired: ModelSpec, current: ModelSpec, unknown: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
     """Names of the fields whose meaning differs (config compared as JSON, types as sets).
 
-    ModelArts' ShowModel does not return `initial_config`: when a registry gives
-    none back, the config is unknown there, not different.
+    Fields in `unknown` (missing or empty in the registry's answer) are not compared.
     """
     a, b = _comparable(desired), _comparable(current)
-    unknown = {"initial_config"} if current.initial_config is None else set()
     return tuple(name for name in a if a[name] != b[name] and name not in unknown)
+
+
+def not_compared(desired: ModelSpec, unknown: frozenset[str]) -> set[str]:
+    """The unknown fields that hold something in `desired`: comparisons the plan skipped.
+
+    (An empty desired value against an empty answer is no comparison lost.)
+    """
+    values = _comparable(desired)
+    return {name for name in unknown if values.get(name) not in (None, "", (), [])}
 
 
 def fingerprint(current: Iterable[RegistryModel]) -> str:
@@ -194,11 +204,14 @@ def plan(
     kept: list[Kept] = []
     pending: list[RegistryModel] = []
     unchanged = 0
+    uncompared: set[str] = set()
     for key, wanted in sorted(desired.items()):
         have = by_key.get(key)
+        if have is not None:
+            uncompared |= not_compared(wanted, have.unknown)
         if have is None:
             changes.append(_created(key, wanted, origin.get(key), facts))
-        elif (differ := differences(wanted, have.spec)) or have.status in BROKEN:
+        elif (differ := differences(wanted, have.spec, have.unknown)) or have.status in BROKEN:
             change, held = _differing(
                 key, wanted, have, origin.get(key), (differ, replace, ownership, facts)
             )
@@ -236,4 +249,5 @@ def plan(
         tuple(pending),
         tuple(notes),
         len(mine),
+        tuple(sorted(uncompared)),
     )

@@ -100,6 +100,7 @@ def plan_json(plan: Plan, registry: str) -> dict[str, Any]:
         ],
         "notes": list(plan.notes),
         "owned_versions": plan.owned_versions,
+        "uncompared": list(plan.uncompared),
         "summary": {
             **{str(a): plan.count(a) for a in Action},
             "unchanged": plan.unchanged,

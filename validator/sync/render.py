@@ -73,10 +73,17 @@ def render_text(plan: Plan) -> str:
         name, version = model.spec.key
         out.append(f"  ~ {name} {version}  still {model.status}: sync waits for it")
     out.extend(f"  Note: {note}" for note in plan.notes)
+    if plan.uncompared:
+        out.append(f"  {uncompared(plan)}")
     if out:
         out.append("")
     out.append(summary(plan))
     return "\n".join(out) + "\n"
+
+
+def uncompared(plan: Plan) -> str:
+    fields = ", ".join(plan.uncompared)
+    return f"Not compared (the registry's answers lack them, so they are unknown): {fields}"
 
 
 def _cell(text: str) -> str:
@@ -109,6 +116,7 @@ def _rows(plan: Plan) -> list[tuple[str, str, list[str]]]:
 def render_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT) -> str:
     head = ["### ModelArts sync plan", "", summary(plan), ""]
     head += [f"> {_cell(note)}" for note in plan.notes]
+    head += [_cell(uncompared(plan)), ""] if plan.uncompared else []
     out = "\n".join(head) + "\n"
     reserve = 400  # the closing tags and the line that counts what was cut
     cut: dict[str, int] = {}

@@ -1,0 +1,76 @@
+"""Property tests: any JSON a registry sends is parsed or refused with one line, never a crash.
+
+The example count is bounded for CI; MODELARTS_GITOPS_HYPOTHESIS_EXAMPLES runs longer.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from canned import example
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from validator.registry import answers
+from validator.registry.base import RegistryError
+from validator.registry.transport import RETRY_AFTER_MAX, retry_after
+
+EXAMPLES = int(os.environ.get("MODELARTS_GITOPS_HYPOTHESIS_EXAMPLES", "200"))
+SETTINGS = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+SHOW = example("show_model.json")
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+FIELDS = st.sampled_from([*sorted(SHOW), "models", "total_count", "delete_failed_list"])
+
+
+def one_line(error: RegistryError) -> None:
+    assert "\n" not in str(error) and str(error)
+
+
+@SETTINGS
+@given(st.dictionaries(FIELDS, JSON, max_size=6))
+def test_show_answers_parse_or_refuse(change: dict[str, Any]) -> None:
+    try:
+        model = answers.show({**SHOW, **change}, "GET x")
+    except answers.MalformedAnswer as error:
+        one_line(error)
+    else:
+        assert model.spec.name and model.model_id
+
+
+@SETTINGS
+@given(JSON)
+def test_any_json_as_a_list_page(data: Any) -> None:
+    for body in (data, {"models": data}, {"models": [data], "total_count": data}):
+        try:
+            items, total = answers.page(body, "GET x")
+        except answers.MalformedAnswer as error:
+            one_line(error)
+        else:
+            assert total is None or total >= 0
+            assert all(item.model_id for item in items)
+
+
+@SETTINGS
+@given(JSON)
+def test_any_json_as_a_delete_answer(data: Any) -> None:
+    for body in (data, {"delete_failed_list": data}):
+        try:
+            answers.delete_failures(body, "DELETE x")
+        except answers.MalformedAnswer as error:
+            one_line(error)
+
+
+@SETTINGS
+@given(st.text(max_size=40))
+def test_retry_after_is_always_a_bounded_number(value: str) -> None:
+    wait = retry_after(value, 0.5)
+    assert 0.0 <= wait <= RETRY_AFTER_MAX
