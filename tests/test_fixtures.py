@@ -68,11 +68,12 @@ def test_bad_fixture_gives_exactly_its_expectations(run: Run, fixture: Path) -> 
 
 
 def test_every_rule_has_a_failing_fixture() -> None:
+    from tests.images.test_images_rules import COVERED_IN_IMAGE_TESTS  # need a registry
     from tests.test_hostile import COVERED_IN_HOSTILE_TESTS  # need symlinks
     from tests.test_loader import GENERATED
     from tests.test_repository_rules import COVERED_IN_REPOSITORY_TESTS  # need git history
     from tests.test_rules import COVERED_IN_TEST_RULES  # need configuration or a repository
 
     covered = {p.name[:5] for p in BAD} | set(GENERATED) | COVERED_IN_TEST_RULES
-    covered |= COVERED_IN_REPOSITORY_TESTS | COVERED_IN_HOSTILE_TESTS
+    covered |= COVERED_IN_REPOSITORY_TESTS | COVERED_IN_HOSTILE_TESTS | COVERED_IN_IMAGE_TESTS
     assert sorted(set(RULES) - covered) == []

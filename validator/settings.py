@@ -27,6 +27,11 @@ class ImagePolicy:
     registries: tuple[str, ...] = ()
     region: str | None = None
     organizations: tuple[str, ...] = ()
+    check: bool = False  # ask each image's registry (MA307-MA313); offline by default
+    insecure_registries: tuple[str, ...] = ()  # host[:port] reached over plain HTTP
+    tag_ttl: float = 3600.0  # seconds a tag lookup stays cached
+    timeout: float = 10.0  # seconds to connect, and to wait for each answer
+    concurrency: int = 8  # images checked at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +223,11 @@ def _from_mapping(root: Path, document: Document | None) -> Settings:
             registries=tuple(images.get("registries", ())),
             region=images.get("region"),
             organizations=tuple(images.get("organizations", ())),
+            check=images.get("check", False),
+            insecure_registries=tuple(images.get("insecure_registries", ())),
+            tag_ttl=images.get("tag_ttl", 3600.0),
+            timeout=images.get("timeout", 10.0),
+            concurrency=images.get("concurrency", 8),
         ),
         registry=registry.get("url", DEFAULT_REGISTRY),
         project_id=registry.get("project_id"),

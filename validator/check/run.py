@@ -169,6 +169,10 @@ def check_part(
     for spec in chosen:
         for rule in checks("import"):
             located.extend(run_rule(rule, spec, spec.document))
+    if settings.images.check and chosen:  # opt-in: the only path that touches the network
+        from validator.images.online import online_located
+
+        located.extend(online_located(chosen, settings))
     for use in _config_uses(chosen, settings):
         documents.setdefault(use.document.path, use.document)
         for rule in checks("config"):

@@ -44,6 +44,12 @@ def add_arguments(commands: Any) -> None:
     validate.add_argument(
         "--changed-only", action="store_true", help="report only on files changed since --base"
     )
+    validate.add_argument(
+        "--check-images",
+        action="store_true",
+        help="also ask each image's registry whether it exists and meets ModelArts' rules "
+        "(MA307-MA313; network; default: offline, or images.check)",
+    )
     for flag, what in (("--select", "only these"), ("--ignore", "skip these")):
         validate.add_argument(
             flag,
@@ -97,7 +103,10 @@ def cmd_validate(
     ignore: list[str],
     base: str | None,
     changed_only: bool,
+    check_images: bool = False,
 ) -> int:
+    from dataclasses import replace
+
     from validator.check.run import collect_files, validate
     from validator.commands.context import settings_for
     from validator.load.document import display
@@ -105,6 +114,8 @@ def cmd_validate(
     from validator.report import reporter
 
     settings = settings_for(paths, strict=strict, select=tuple(select), ignore=tuple(ignore))
+    if check_images:
+        settings = replace(settings, images=replace(settings.images, check=True))
     files = collect_files(paths, settings)
     ref = (base if base is not None else default_base(os.environ)) or None  # --base "": none
     if changed_only and ref is None:
@@ -112,7 +123,8 @@ def cmd_validate(
     root, size = settings.root, settings.max_file_size
     state = read_base(root, ref, settings.models_dir, size) if ref else None
     changed = changed_paths(root, ref) if changed_only and ref else None
-    workers = worker_count(os.environ, len(files))
+    # Online checks run in this process: one set of requests serves every import.
+    workers = 1 if settings.images.check else worker_count(os.environ, len(files))
     diagnostics = validate(files, settings, base=state, changed=changed, workers=workers)
     checked = [display(f) for f in files]
     reporter(format or _default_format())(diagnostics, len(files), sys.stdout, checked=checked)

@@ -9,6 +9,7 @@ from validator.check.rules import (
     file,
     identity,
     image,
+    image_online,
     repository,
     structure,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "file",
     "identity",
     "image",
+    "image_online",
     "repository",
     "structure",
 ]
