@@ -234,7 +234,7 @@ def check_everything(root: Path, settings: Settings | None = None) -> list[Diagn
 
 def _check_output(name: str, text: str) -> None:
     text.encode("utf-8")  # strict: a lone surrogate would fail here
-    if name in ("json", "sarif"):
+    if name in ("json", "sarif", "gitlab"):
         json.loads(text)
         assert not _RAW_CONTROL.search(text), name
         return

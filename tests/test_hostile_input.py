@@ -137,6 +137,8 @@ def test_terminal_escapes_never_reach_the_output(run: Run, repo: Path, format: s
     assert not any(c in out for c in "\x1b\x07\x9b\x7f\u202e")
     if format in ("json", "sarif"):
         assert f"unknown key `{HOSTILE_KEY}`" in _strings(json.loads(out))
+    elif format == "gitlab":  # the exact value, inside `description`
+        assert any(f"unknown key `{HOSTILE_KEY}`" in s for s in _strings(json.loads(out)))
     else:
         assert SHOWN_KEY in out
 

@@ -27,5 +27,17 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one() -> None:
     assert len(commands) == 2
     assert "modelarts-gitops validate" in commands[0]
     assert "pytest" in commands[1]
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert commands[1] in ci.splitlines()
+
+
+def test_ci_runs_the_readme_test_command_in_one_venv_with_checks_after_it() -> None:
+    test_command = quick_start_commands()[1]
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test_command in lines, "CI runs the README's test command as written"
+    assert sum(" -m venv " in line for line in lines) == 1, "the venv is created once"
+    tests = lines.index(test_command)
+    assert lines[tests - 1] == 'echo "== tests (the README\'s test command)"'
+    ruff = lines.index('echo "== ruff"')
+    assert tests < ruff and lines[ruff + 1] == ".venv/bin/ruff check .", "installed first"
+    assert any(line.startswith("MODELARTS_GITOPS_INTEROP=1 ") for line in lines[tests:])
+    assert ".venv/bin/mypy --strict validator" in lines
+    assert any("twine check --strict" in line for line in lines)

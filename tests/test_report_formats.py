@@ -94,6 +94,7 @@ def render(
         ("sarif", "report.sarif"),
         ("github", "report.github.txt"),
         ("junit", "report.junit.xml"),
+        ("gitlab", "report.gitlab.json"),
     ],
 )
 def test_golden(name: str, golden: str, request: pytest.FixtureRequest) -> None:
@@ -106,7 +107,7 @@ def test_golden(name: str, golden: str, request: pytest.FixtureRequest) -> None:
 
 
 def test_formats_are_registered_and_work_without_checked() -> None:
-    assert FORMATS == ("text", "json", "github", "sarif", "junit")
+    assert FORMATS == ("text", "json", "github", "sarif", "junit", "gitlab")
     for name in FORMATS:
         reporter(name)(DIAGNOSTICS, 3, io.StringIO())
     with pytest.raises(ValueError, match="unknown format"):

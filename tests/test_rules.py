@@ -288,9 +288,11 @@ def test_region_and_organization_messages_name_the_fix(repo: Path) -> None:
     write(repo, ".modelarts-gitops.yaml", "images: {region: eu-de, organizations: [ml-team]}\n")
     by_rule = {d.rule: d for d in diagnostics(repo, compose(image_in("eu-nl", "ml-tem")))}
     assert "region `eu-nl`" in by_rule["MA303"].message
-    assert by_rule["MA303"].suggestion == SWR
+    # Each hint is the whole image, so it can replace the value as it is.
+    assert by_rule["MA303"].suggestion == f"{SWR}/ml-tem/demo@sha256:{DIGEST}"
     assert "organization `ml-tem` is not allowed" in by_rule["MA304"].message
-    assert by_rule["MA304"].suggestion == "did you mean `ml-team`?"
+    organization_fixed = f"swr.eu-nl.otc.t-systems.com/ml-team/demo@sha256:{DIGEST}"
+    assert by_rule["MA304"].suggestion == organization_fixed
 
 
 def test_region_comes_from_the_environment_too(repo: Path) -> None:

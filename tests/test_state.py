@@ -5,6 +5,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import git
+
+from tests.conftest import GOOD_IMPORT, Run, write
 from validator.state import cache_file, read_json_cache, state_dir, write_json_cache
 
 
@@ -35,3 +38,21 @@ def test_damaged_cache_reads_as_empty(tmp_path: Path) -> None:
     for damaged in (b"", b"{not json", b"[1, 2]", b'{"version": "1", "entries": 3}', b"\xff\xfe"):
         path.write_bytes(damaged)
         assert read_json_cache(path, "1") == {}
+
+
+def test_sync_into_the_default_local_registry_leaves_git_status_clean(repo: Path, run: Run) -> None:
+    write(repo, "models/demo-model/1.0.0.yaml", GOOD_IMPORT)
+    with git.Repo(repo) as handle:
+        handle.index.add(["models/demo-model/1.0.0.yaml"])
+        handle.index.commit("add demo-model 1.0.0")
+    synced = run("sync")
+    assert synced.code == 0, synced.err
+    assert (repo / ".modelarts-gitops" / "registry.db").is_file()
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert status.stdout == ""

@@ -72,6 +72,22 @@ def test_detached_head_under_github_actions_compares_with_origin_ref_name(
     assert stored(behind) == []
 
 
+def test_detached_head_under_gitlab_ci_compares_with_origin_commit_branch(
+    run: Run, behind: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(behind)
+    with git.Repo(behind) as handle:
+        handle.git.checkout("--detach", "HEAD")
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setenv("GITLAB_CI", "true")
+    monkeypatch.setenv("CI_COMMIT_BRANCH", "main")
+    result = run("plan", "--prune")
+    assert result.code == 1
+    assert result.err.startswith("error: origin/main has 1 newer commit changing models/")
+    monkeypatch.delenv("CI_COMMIT_BRANCH")  # a tag or merge request pipeline: no branch
+    assert run("plan", "--prune").code == 0
+
+
 def test_sync_branch_overrides_the_upstream(
     run: Run, behind: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -34,16 +34,29 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_arguments(commands)
     sync.add_arguments(commands)
     registry.add_arguments(commands)
+    _remember_parsers(parser)
     return parser
+
+
+def _remember_parsers(parser: argparse.ArgumentParser) -> None:
+    """Each subcommand records its parser, so a mistake is shown with its own usage."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.set_defaults(_parser=sub)
+                _remember_parsers(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, unknown = parser.parse_known_args(argv)
+        arguments: dict[str, Any] = vars(args)
+        owner: argparse.ArgumentParser = arguments.pop("_parser", parser)
+        if unknown:  # argparse would report them with the top-level usage
+            owner.error(f"unrecognized arguments: {' '.join(unknown)}")
     except SystemExit as exit:  # argparse has printed the usage error (or --help)
         return int(exit.code or 0)
-    arguments: dict[str, Any] = vars(args)
     name = arguments.pop("command")
     if name == "registry":
         name = f"registry {arguments.pop('action')}"

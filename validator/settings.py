@@ -81,15 +81,6 @@ class ConfigError(UserError):
         self.problems = problems
 
 
-def find_root(start: Path) -> Path:
-    """The enclosing git work tree, or `start` itself when there is none."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return start
-
-
 def load_settings(
     root: Path, env: Mapping[str, str], flags: Mapping[str, Any] | None = None
 ) -> Settings:

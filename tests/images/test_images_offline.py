@@ -106,7 +106,7 @@ def test_hooks_and_workflows_stay_offline_unless_they_opt_in() -> None:
     assert all("--check-images" not in str(hook) for hook in hooks)
     template = ROOT / ".github" / "templates" / "modelarts-pr-check.yml"
     steps = yaml.safe_load(template.read_text(encoding="utf-8"))["jobs"]["validate"]["steps"]
-    online = [s for s in steps if "--check-images" in str(s.get("run", ""))]
+    online = [s for s in steps if "--check-images" in str(s.get("run", s.get("with", "")))]
     assert len(online) == 1
     assert "vars.MODELARTS_CHECK_IMAGES == 'true'" in online[0]["if"]
     assert online[0]["env"]["MODELARTS_SK"] == "${{ secrets.MODELARTS_SK }}"

@@ -23,6 +23,17 @@ def _rule_list(text: str) -> list[str]:
     return parts
 
 
+def _report_target(text: str) -> tuple[str, Path]:
+    from validator.report import FORMATS
+
+    name, _, file = text.partition("=")
+    if name not in FORMATS or not file:
+        raise argparse.ArgumentTypeError(
+            f"`{text}` is not FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}"
+        )
+    return name, Path(file)
+
+
 def add_arguments(commands: Any) -> None:
     from validator.report import FORMATS
 
@@ -50,6 +61,15 @@ def add_arguments(commands: Any) -> None:
         help="also ask each image's registry whether it exists and meets ModelArts' rules "
         "(MA307-MA313; network; default: offline, or images.check)",
     )
+    validate.add_argument(
+        "--report",
+        type=_report_target,
+        action="append",
+        default=[],
+        metavar="FORMAT=FILE",
+        help="also write the findings in FORMAT to FILE, from the same run (repeatable): "
+        "--report sarif=modelarts.sarif --report junit=junit.xml",
+    )
     for flag, what in (("--select", "only these"), ("--ignore", "skip these")):
         validate.add_argument(
             flag,
@@ -59,11 +79,28 @@ def add_arguments(commands: Any) -> None:
             metavar="IDS",
             help=f"{what} rule ids or prefixes, comma-separated",
         )
-    rules = commands.add_parser("rules", help="list every rule with its explanation")
-    rules.add_argument("--format", choices=("text", "markdown"), default="text")
+    rules = commands.add_parser("rules", help="explain every rule, or the ones named")
+    rules.add_argument(
+        "ids",
+        nargs="*",
+        type=_rule_list,
+        metavar="ID",
+        help="rule ids or prefixes to explain, such as MA602 or MA4 (default: every rule)",
+    )
+    rules.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="text (default) or markdown: the table in the README",
+    )
     schema = commands.add_parser("schema", help="print a JSON Schema")
     schema.add_argument(
-        "name", nargs="?", choices=("import", "config", "settings"), default="import"
+        "name",
+        nargs="?",
+        choices=("import", "config", "settings"),
+        default="import",
+        help="import: a model import file (default); config: config.json; "
+        "settings: .modelarts-gitops.yaml",
     )
 
 
@@ -103,16 +140,24 @@ def cmd_validate(
     ignore: list[str],
     base: str | None,
     changed_only: bool,
+    report: list[tuple[str, Path]],
     check_images: bool = False,
 ) -> int:
     from dataclasses import replace
 
     from validator.check.run import collect_files, validate
     from validator.commands.context import settings_for
+    from validator.commands.counts import CHECKED_SUFFIXES, reported_changed, unused_configs
     from validator.load.document import display
     from validator.load.git_base import changed_paths, default_base, read_base
     from validator.report import reporter
 
+    for path in paths:
+        if path.is_file() and path.suffix not in CHECKED_SUFFIXES:
+            raise UserError(
+                f"{path} is not a model import (.yaml, .yml) nor a config file (.json)",
+                Exit.USAGE,
+            )
     settings = settings_for(paths, strict=strict, select=tuple(select), ignore=tuple(ignore))
     if check_images:
         settings = replace(settings, images=replace(settings.images, check=True))
@@ -126,16 +171,25 @@ def cmd_validate(
     # Online checks run in this process: one set of requests serves every import.
     workers = 1 if settings.images.check else worker_count(os.environ, len(files))
     diagnostics = validate(files, settings, base=state, changed=changed, workers=workers)
-    checked = [display(f) for f in files]
-    reporter(format or _default_format())(diagnostics, len(files), sys.stdout, checked=checked)
+    reported = reported_changed(files, changed) if changed is not None else files
+    unused = unused_configs(reported, settings)
+    for config in unused:
+        note = f"note: {display(config)} is used by no import, so it was not checked"
+        print(note, file=sys.stderr)
+    checked = [display(f) for f in reported if f not in unused]
+    for name, target in report:
+        with open(target, "w", encoding="utf-8") as out:
+            reporter(name)(diagnostics, len(checked), out, checked=checked)
+    reporter(format or _default_format())(diagnostics, len(checked), sys.stdout, checked=checked)
     failing = {"error", "warning"} if settings.strict else {"error"}
     return Exit.FINDINGS if any(str(d.severity) in failing for d in diagnostics) else Exit.OK
 
 
-def cmd_rules(format: str) -> int:
+def cmd_rules(ids: list[list[str]], format: str) -> int:
     from validator.check.rules_doc import rules_markdown, rules_text
 
-    sys.stdout.write(rules_markdown() if format == "markdown" else rules_text())
+    prefixes = [p for group in ids for p in group]  # each names a rule: _rule_list checked it
+    sys.stdout.write(rules_markdown(prefixes) if format == "markdown" else rules_text(prefixes))
     return Exit.OK
 
 

@@ -57,7 +57,9 @@ def add_arguments(commands: Any) -> None:
         help="seconds a created model stays `publishing`",
     )
     faults = serve.add_argument_group("fault injection (seeded, for testing clients)")
-    faults.add_argument("--seed", type=int, default=0)
+    faults.add_argument(
+        "--seed", type=int, default=0, help="seed of the fault choices, to repeat a run"
+    )
     faults.add_argument(
         "--error-rate", type=float, default=0.0, help="share of requests answered 500"
     )

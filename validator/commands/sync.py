@@ -187,7 +187,12 @@ def add_arguments(commands: Any) -> None:
     """The `plan` and `sync` subcommands."""
     planning = commands.add_parser("plan", help="show what sync would change in the registry")
     add_plan_arguments(planning)
-    planning.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    planning.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="text (default), json (what --out saves) or markdown (for a job summary)",
+    )
     planning.add_argument("--out", type=Path, metavar="FILE", help="also save the plan as JSON")
     planning.add_argument(
         "--detailed-exitcode", action="store_true", help="exit 0 with no changes, 2 with changes"

@@ -34,6 +34,7 @@ from validator.registry.local_schema import (
     row_to_model,
     version_key,
 )
+from validator.state import STATE_DIR, state_dir
 
 __all__ = ["STATUS", "LocalRegistry"]
 
@@ -62,6 +63,9 @@ class LocalRegistry:
         self._mutex = threading.Lock()  # guards `_all`
         try:
             if not read_only:
+                tool_folders = [p for p in self.path.parents if p.name == STATE_DIR]
+                if tool_folders:  # `.modelarts-gitops/` is made with its self-ignoring .gitignore
+                    state_dir(tool_folders[0].parent)
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             db = self._db()
         except (OSError, sqlite3.OperationalError) as exc:

@@ -28,6 +28,7 @@ _MODULES = {
     "github": "validator.report.github",
     "sarif": "validator.report.sarif",
     "junit": "validator.report.junit",
+    "gitlab": "validator.report.gitlab",
 }
 
 FORMATS = tuple(_MODULES)

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from validator import __version__
 from validator.check.registry import Rule
+from validator.check.rules_doc import rule_markdown
 from validator.diagnostics import Diagnostic, Severity
 from validator.report.escape import json_safe
 from validator.report.names import rule_name, rules
@@ -49,7 +50,7 @@ def rule_descriptor(rule: Rule) -> Json:
         "name": rule_name(rule),
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.explanation},
-        "help": {"text": rule.explanation},
+        "help": {"text": rule.explanation, "markdown": rule_markdown(rule)},  # as docs/rules/
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
     }
 

@@ -3,10 +3,10 @@
 Re-running an old merge's sync job would delete the versions added since and re-create
 them later under new model ids. So `sync` and `plan --prune` refuse when the upstream
 has commits that change the models folder and HEAD does not have them. The upstream is
-`sync.branch` when configured, else `origin/$GITHUB_REF_NAME` under GitHub Actions
-(whose checkout is a detached HEAD), else the branch's `@{upstream}`. Without upstream
-information (no remote branch, not fetched, detached HEAD outside Actions) the check is
-skipped: it cannot know.
+`sync.branch` when configured, else `origin/$GITHUB_REF_NAME` under GitHub Actions or
+`origin/$CI_COMMIT_BRANCH` under GitLab CI (both check out a detached HEAD), else the
+branch's `@{upstream}`. Without upstream information (no remote branch, not fetched,
+detached HEAD outside CI) the check is skipped: it cannot know.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ def upstream_ref(repo: Any, env: Mapping[str, str], branch: str | None) -> str |
         return branch
     if env.get("GITHUB_ACTIONS") == "true" and env.get("GITHUB_REF_NAME"):
         return f"origin/{env['GITHUB_REF_NAME']}"
+    if env.get("GITLAB_CI") == "true" and env.get("CI_COMMIT_BRANCH"):
+        return f"origin/{env['CI_COMMIT_BRANCH']}"
     try:
         tracking = repo.active_branch.tracking_branch()
     except (TypeError, ValueError):  # detached HEAD, or no commit yet

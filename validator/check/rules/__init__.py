@@ -10,6 +10,7 @@ from validator.check.rules import (
     identity,
     image,
     image_online,
+    path,
     repository,
     structure,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "identity",
     "image",
     "image_online",
+    "path",
     "repository",
     "structure",
 ]

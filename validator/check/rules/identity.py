@@ -1,4 +1,6 @@
-"""MA2xx: identity and metadata — name, version, description, labels, docs, file path.
+"""MA2xx: identity and metadata — name, version, description, labels, docs.
+
+MA207, the file path, is in `path.py`.
 
 The limits are ModelArts' own (console and CreateModel API); a value outside
 them is refused when the import is submitted, so it is an error here.
@@ -6,10 +8,8 @@ them is refused when the import is submitted, so it is an error here.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from validator.check.registry import rule
@@ -214,33 +214,3 @@ def docs_format(spec: Spec) -> Iterator[Finding]:
             yield Finding(("docs", index, "name"), "doc name must be text")
         if url is not None and not (isinstance(url, str) and URL.fullmatch(url)):
             yield Finding(("docs", index, "url"), f"doc url `{url}` is not an absolute http(s) URL")
-
-
-@rule("MA207", "the file is models/<name>/<version>.yaml", Severity.WARNING)
-def path_agrees(spec: Spec) -> Iterator[Finding]:
-    """
-    By convention an import lives in `models/<name>/<version>.yaml`, so a
-    reviewer can see which model a change touches from the file list alone.
-    A file in the models folder whose folder or file name disagrees with its
-    content is misleading. Files outside the models folder are not checked.
-    """
-    name, version = spec.data.get("name"), spec.data.get("version")
-    if not isinstance(name, str) or not isinstance(version, str) or version_problem(version):
-        return  # MA201/MA202 report a malformed name or version
-    models = spec.settings.root / spec.settings.models_dir  # the root is already resolved
-    file = Path(os.path.abspath(spec.file))
-    if not file.is_relative_to(models):
-        return
-    expected = f"{spec.settings.models_dir}/{name}/{version}{file.suffix}"
-    if file.parent.name != name or file.parent.parent != models:
-        yield Finding(
-            ("name",),
-            f"name `{name}` does not match the folder `{file.parent.name}`",
-            f"move the file to {expected}",
-        )
-    elif file.stem != version:
-        yield Finding(
-            ("version",),
-            f"version `{version}` does not match the file name `{file.name}`",
-            f"rename it to {expected}",
-        )

@@ -7,6 +7,7 @@ after it has been submitted.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 
@@ -77,7 +78,11 @@ def image_registry(spec: Spec) -> Iterator[Finding]:
     allowed = spec.settings.images.registries
     if image.host is None:
         region = spec.settings.images.region or "eu-de"
-        fixed = f"swr.{region}.otc.t-systems.com/{image.path}"
+        path = image.path.removeprefix("library/")  # Docker Hub's official images
+        if "/" not in path:  # an SWR path is <organization>/<repository>
+            organizations = spec.settings.images.organizations
+            path = f"{organizations[0] if len(organizations) == 1 else '<organization>'}/{path}"
+        fixed = f"swr.{region}.otc.t-systems.com/{path}"
         yield Finding(
             PATH,
             f"image `{image.path}` names no registry host, so it means Docker Hub",
@@ -101,11 +106,11 @@ def image_region(spec: Spec) -> Iterator[Finding]:
     image, region = _image(spec), spec.settings.images.region
     match = SWR_HOST.fullmatch(image.host or "") if image else None
     if image and match and region and match["region"] != region:
-        fixed = image.host.replace(f".{match['region']}.", f".{region}.", 1) if image.host else ""
+        host = match[0].replace(f".{match['region']}.", f".{region}.", 1)
         yield Finding(
             PATH,
             f"image is in region `{match['region']}`; ModelArts here runs in `{region}`",
-            fixed,
+            image.name.replace(match[0], host, 1) + _suffix(image),
         )
 
 
@@ -119,7 +124,13 @@ def image_organization(spec: Spec) -> Iterator[Finding]:
     if image and allowed and image.organization not in allowed:
         listed = ", ".join(allowed)
         message = f"organization `{image.organization}` is not allowed; use one of {listed}"
-        yield Finding(PATH, message, suggest(image.organization, allowed))
+        close = difflib.get_close_matches(image.organization, allowed, n=1, cutoff=0.6)
+        if len(allowed) == 1 or close:
+            rest = image.path.split("/", 1)[1] if "/" in image.path else image.path
+            fixed = f"{image.host}/{(close or allowed)[0]}/{rest}{_suffix(image)}"
+            yield Finding(PATH, message, fixed)
+        else:
+            yield Finding(PATH, message)
 
 
 @rule("MA305", "the image has a tag or digest, and the tag is not latest")
