@@ -1,11 +1,24 @@
-"""Benchmark `modelarts-gitops validate`: files per second on a generated repository, and the
-time of a one-file run (what a pre-commit hook pays).
+"""Benchmark `modelarts-gitops validate` against check-jsonschema, and its peak memory.
 
-    python benchmarks/validate.py [--files 10000] [--repeat 3]
+    python benchmarks/validate.py [--files 10000] [--memory-files 10000,30000] [--repeat 5]
+                                  [--check-jsonschema PATH]
 
 It writes N realistic model imports (a third with a config.json shared by the versions of a
-model, the rest with an inline config) into a temporary git work tree, then times whole
-processes of the installed console script, so interpreter start and imports are included.
+model, the rest with an inline config) into a temporary folder, then times whole processes
+of the installed console script, so interpreter start and imports are included:
+
+- a full run of every import, all rules, with the default workers and on one process;
+- a one-file run (what a pre-commit hook pays) in a 4-import and an N-import repository;
+- the peak resident memory of the largest process at each size of `--memory-files`.
+
+When check-jsonschema is installed (found on PATH or given), it runs interleaved with each
+of our runs (A B A B ...), checking the import schema only, and the ratios ours/its are
+printed: the median of the pairwise ratios. Install its fastest configuration, with the C
+YAML parser, in a separate environment:
+
+    python3 -m venv /tmp/cj && /tmp/cj/bin/pip install check-jsonschema ruamel.yaml.clib
+
+Peak memory comes from `os.wait4` (the largest of the process and the children it waited for).
 """
 
 from __future__ import annotations
@@ -13,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import shutil
 import statistics
@@ -20,7 +34,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 CONFIG = {
     "model_algorithm": "object_detection",
@@ -95,7 +111,30 @@ docs:
     return head + ("config: config.json\n" if shared else INLINE.format(delay=rng.randint(5, 60)))
 
 
-def generate(root: Path, count: int) -> Path:
+# Edits that make a file break rules of every family, applied to every `broken`-th file, so
+# that the slow path (a document that fails its schemas) is exercised and compared too.
+BREAKS = (
+    ('version: "', "version: 0"),  # MA202: an unquoted number
+    ("copy: true", "copy: true\n  registry: swr"),  # MA101: unknown key
+    ("ml-team/", "ml_team/"),  # MA301: image grammar
+    ("  cpu: ", "  cpu: -"),  # MA503
+    ("labels: [", "labels: [9"),  # MA204
+    ("deployment_types: [", "deployment_types: [edge, "),  # MA502
+    ("method: post", "method: fetch"),  # MA417 (inline configs only)
+    ("protocol: http", "protocol: http\n    procotol: http"),  # MA406 (inline configs only)
+    ("description: Detector", "description: <Detector>"),  # MA203
+    ("name: README", "name: README\n    name: again"),  # MA002
+)
+
+
+def _broken(text: str, index: int) -> str:
+    old, new = BREAKS[index % len(BREAKS)]
+    return text.replace(old, new, 1)
+
+
+def generate(root: Path, count: int, broken: int = 0) -> Path:
+    """N imports under root/models; with `broken` > 0, every broken-th one breaks a rule,
+    and every (7 x broken)-th model repeats the previous model's name (MA601)."""
     rng = random.Random(20261124)
     models = root / "models"
     written = 0
@@ -109,47 +148,117 @@ def generate(root: Path, count: int) -> Path:
             (folder / "config.json").write_text(json.dumps(CONFIG, indent=2))
         for minor in range(min(3, count - written)):
             version = f"1.{minor}.0"
-            (folder / f"{version}.yaml").write_text(model_file(rng, name, version, shared))
+            text = model_file(rng, name, version, shared)
+            if broken and written % broken == broken - 1:
+                text = _broken(text, written // broken)
+            if broken and index % (7 * broken) == 7 * broken - 1:
+                text = text.replace(f"name: {name}", f"name: model-{index - 1:05d}", 1)
+            (folder / f"{version}.yaml").write_text(text)
             written += 1
         index += 1
     (root / ".git").mkdir()  # marks the repository root
     return models
 
 
-def timed(command: list[str], cwd: Path) -> float:
+class Run(NamedTuple):
+    seconds: float
+    peak_mib: float
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """One whole process: wall time, and the peak RSS of its largest process."""
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    child = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    assert child.stderr is not None
+    error = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - started
-    if result.returncode != 0:
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
         sys.exit(
-            f"benchmark run failed ({result.returncode}):\n"
-            f"{result.stdout[-2000:]}{result.stderr[-2000:]}"
+            f"benchmark run failed ({child.returncode}): {' '.join(command[:4])} ...\n"
+            f"{error[-2000:]!r}"
         )
-    return elapsed
+    return Run(elapsed, usage.ru_maxrss / 1024)
+
+
+def compare(
+    name: str, ours: Callable[[], Run], theirs: Callable[[], Run] | None, repeat: int
+) -> None:
+    """Interleaved runs; medians, and the median of the pairwise ratios."""
+    pairs = []
+    for _ in range(repeat):
+        pairs.append((ours(), theirs() if theirs else None))
+    us = statistics.median(a.seconds for a, _ in pairs)
+    line = f"{name:<44} us {us:7.3f} s"
+    if theirs is not None:
+        them = statistics.median(b.seconds for _, b in pairs if b)
+        ratio = statistics.median(a.seconds / b.seconds for a, b in pairs if b)
+        line += f"   check-jsonschema {them:7.3f} s   ratio {ratio:.3f}"
+    print(line, flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--memory-files", default="10000,30000")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--check-jsonschema", default=shutil.which("check-jsonschema"))
     args = parser.parse_args()
     tool = shutil.which("modelarts-gitops", path=str(Path(sys.executable).parent))
     if tool is None:
         sys.exit("modelarts-gitops is not installed next to this Python; pip install . first")
+    peer = args.check_jsonschema
+    if peer is None:
+        print("check-jsonschema not found: our times only (see --check-jsonschema)")
+    serial = {**os.environ, "MODELARTS_GITOPS_WORKERS": "1"}
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        models = generate(root, args.files)
-        one = next(models.glob("*/1.0.0.yaml"))
-        full = [timed([tool, "validate", "models"], root) for _ in range(args.repeat)]
-        single = [timed([tool, "validate", str(one.relative_to(root))], root) for _ in range(11)]
-    best = min(full)
-    print(f"files:              {args.files}")
-    print(f"full run (s):       {', '.join(f'{t:.2f}' for t in full)}")
-    print(
-        f"files per second:   {args.files / best:,.0f} (best run), "
-        f"{args.files / statistics.median(full):,.0f} (median)"
-    )
-    print(f"one-file run (ms):  {statistics.median(single) * 1000:.0f} (median of 11)")
+        base = Path(folder)
+        schema = base / "model-import.schema.json"
+        schema.write_text(subprocess.check_output([tool, "schema", "import"], text=True))
+
+        def repository(count: int) -> tuple[Path, list[str], str]:
+            root = base / f"r{count}"
+            models = generate(root, count)
+            files = sorted(str(p.relative_to(root)) for p in models.glob("*/*.yaml"))
+            return root, files, next(f for f in files if f.endswith("1.0.0.yaml"))
+
+        small, _, small_one = repository(4)
+        root, files, one = repository(args.files)
+
+        def ours(where: Path, *paths: str, env: dict[str, str] | None = None) -> Callable[[], Run]:
+            return lambda: timed([tool, "validate", *paths], where, env)
+
+        def theirs(where: Path, *paths: str) -> Callable[[], Run] | None:
+            if peer is None:
+                return None
+            return lambda: timed([peer, "--schemafile", str(schema), *paths], where)
+
+        print(f"{args.files} imports; {args.repeat} interleaved runs each; medians", flush=True)
+        compare(
+            "full run, default workers", ours(root, "models"), theirs(root, *files), args.repeat
+        )
+        compare(
+            "full run, one process",
+            ours(root, "models", env=serial),
+            theirs(root, *files),
+            args.repeat,
+        )
+        for where, target, label in ((small, small_one, "4"), (root, one, str(args.files))):
+            timed([tool, "validate", target], where)  # the first run fills the identity cache
+            compare(
+                f"one file, {label}-import repository",
+                ours(where, target),
+                theirs(where, target),
+                max(args.repeat, 11),
+            )
+        for count in (int(n) for n in args.memory_files.split(",") if n):
+            where = root if count == args.files else repository(count)[0]
+            for label, env in (("default workers", None), ("one process", serial)):
+                run = timed([tool, "validate", "models"], where, env)
+                print(f"peak RSS, {count} imports, {label:<16} {run.peak_mib:6.1f} MiB", flush=True)
 
 
 if __name__ == "__main__":

@@ -3,37 +3,55 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from validator import __version__
-from validator.commands import check, registry, sync
 from validator.errors import Exit, UserError
-from validator.registry.base import RegistryError
 
-COMMANDS: dict[str, Callable[..., int]] = {
-    "validate": check.cmd_validate,
-    "rules": check.cmd_rules,
-    "schema": check.cmd_schema,
-    "plan": sync.cmd_plan,
-    "sync": sync.cmd_sync,
-    "export": registry.cmd_export,
-    "registry serve": registry.cmd_serve,
+# Command name -> (module under validator.commands, function). A module is imported only
+# when its commands are used: `validate` of one file must not pay for the registry
+# clients, and `--version` or `rules` for no parser or schema validator.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("check", "cmd_validate"),
+    "rules": ("check", "cmd_rules"),
+    "schema": ("check", "cmd_schema"),
+    "plan": ("sync", "cmd_plan"),
+    "sync": ("sync", "cmd_sync"),
+    "export": ("registry", "cmd_export"),
+    "registry serve": ("registry", "cmd_serve"),
 }
+MODULES = ("check", "sync", "registry")  # the order of the commands in --help
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _module(name: str) -> Any:
+    return importlib.import_module(f"validator.commands.{name}")
+
+
+def _needed(argv: Sequence[str] | None) -> Sequence[str]:
+    """The command modules the parser needs for these arguments: all of them for --help,
+    a usage error or an unknown command, so that those list every command."""
+    given = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in given if not a.startswith("-")), None)
+    if first is None:
+        return () if given == ["--version"] else MODULES
+    for command, (module, _) in COMMANDS.items():
+        if command.split()[0] == first:
+            return (module,)
+    return MODULES
+
+
+def build_parser(modules: Sequence[str] = MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="modelarts-gitops",
         description="Validate ModelArts model imports kept in git, and sync them to a registry.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    check.add_arguments(commands)
-    sync.add_arguments(commands)
-    registry.add_arguments(commands)
+    for name in modules:
+        _module(name).add_arguments(commands)
     _remember_parsers(parser)
     return parser
 
@@ -48,7 +66,7 @@ def _remember_parsers(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_needed(argv))
     try:
         args, unknown = parser.parse_known_args(argv)
         arguments: dict[str, Any] = vars(args)
@@ -60,8 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     name = arguments.pop("command")
     if name == "registry":
         name = f"registry {arguments.pop('action')}"
+    module, function = COMMANDS[name]
+    command: Callable[..., int] = getattr(_module(module), function)
+    from validator.registry.base import RegistryError
+
     try:
-        return COMMANDS[name](**arguments)
+        return command(**arguments)
     except UserError as error:
         from validator.report.escape import visible  # a path or value may hold ESC sequences
 
@@ -80,22 +102,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return Exit.OK
-    except sqlite3.Error as error:  # a local registry file that is no registry, or damaged
+    except Exception as error:
+        return _unexpected(error)
+
+
+def _unexpected(error: Exception) -> int:
+    """The failures no command expects, each said in one line."""
+    sqlite3 = sys.modules.get("sqlite3")  # only a command that opened a registry imported it
+    if sqlite3 is not None and isinstance(error, sqlite3.Error):
+        # a local registry file that is no registry, or damaged
         print(f"error: the registry database cannot be used: {error}", file=sys.stderr)
         return Exit.FINDINGS
-    except OSError as error:  # writing the output or a file the user named failed
+    if isinstance(error, OSError):  # writing the output or a file the user named failed
         from validator.report.escape import visible
 
         where = f" ({error.filename})" if error.filename else ""
         print(visible(f"error: {error.strerror or error}{where}"), file=sys.stderr)
         return Exit.FINDINGS
-    except Exception as error:  # a bug: still one line, never a traceback for the user
-        from validator.registry.scrub import scrub
+    from validator.registry.scrub import scrub
 
-        kind = type(error).__name__
-        text = scrub(str(error))
-        print(f"error: internal error ({kind}: {text}); please report it", file=sys.stderr)
-        return Exit.FINDINGS
+    kind = type(error).__name__  # a bug: still one line, never a traceback for the user
+    text = scrub(str(error))
+    print(f"error: internal error ({kind}: {text}); please report it", file=sys.stderr)
+    return Exit.FINDINGS
 
 
 __all__ = ["Exit", "build_parser", "main"]

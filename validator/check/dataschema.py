@@ -13,33 +13,32 @@ import functools
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from jsonschema import (
-    Draft3Validator,
-    Draft4Validator,
-    Draft6Validator,
-    Draft7Validator,
-    Draft201909Validator,
-    Draft202012Validator,
-    validators,
-)
-from jsonschema.exceptions import ValidationError, best_match
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any
 
 from validator.check.schema import remembered
 from validator.diagnostics import TYPE_NAMES, DataPath, dotted, kind_of, suggest
 
+if TYPE_CHECKING:  # jsonschema is imported when a data schema is checked, not before
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
 FILE = "file"
 TYPES = ("string", "number", "integer", "boolean", "object", "array", "null", FILE)
-DRAFTS: dict[type[Validator], str] = {
-    Draft3Validator: "draft-03",
-    Draft4Validator: "draft-04",
-    Draft6Validator: "draft-06",
-    Draft7Validator: "draft-07",
-    Draft201909Validator: "draft 2019-09",
-    Draft202012Validator: "draft 2020-12",
+_DRAFT_NAMES = {
+    "Draft3Validator": "draft-03",
+    "Draft4Validator": "draft-04",
+    "Draft6Validator": "draft-06",
+    "Draft7Validator": "draft-07",
+    "Draft201909Validator": "draft 2019-09",
+    "Draft202012Validator": "draft 2020-12",
 }
+
+
+def draft_name(draft: type[Validator]) -> str:
+    """How messages name a draft: `draft-07`, `draft 2020-12`."""
+    return _DRAFT_NAMES[draft.__name__]
+
+
 # Keywords that no draft's validator class lists: annotations, the `if` branches, and `$defs`
 # (a `$ref` into it works in every draft, so older schemas use it too).
 _ANNOTATIONS = {"$schema", "$comment", "title", "description", "default", "examples", "readOnly"}
@@ -66,6 +65,8 @@ class Problem:
 
 def draft_of(schema: Mapping[str, Any]) -> type[Validator]:
     """The draft the schema names in `$schema`, draft-07 when it names none (or none we know)."""
+    from jsonschema import Draft7Validator, validators
+
     if not isinstance(schema.get("$schema"), str):
         return Draft7Validator
     return validators.validator_for(schema, default=Draft7Validator)
@@ -82,7 +83,7 @@ def names_known_draft(schema: Mapping[str, Any]) -> bool:
 
 def keywords(draft: type[Validator]) -> frozenset[str]:
     known = set(draft.VALIDATORS) | set(draft.META_SCHEMA.get("properties", {})) | _ANNOTATIONS
-    if draft in (Draft201909Validator, Draft202012Validator):
+    if draft.__name__ in ("Draft201909Validator", "Draft202012Validator"):
         known |= _VOCABULARIES
     return frozenset(known)
 
@@ -119,7 +120,7 @@ def unknown_keywords(schema: Mapping[str, Any]) -> Iterator[Problem]:
         for key in node:
             if key in known or key.startswith("x-"):
                 continue
-            message = f"`{key}` is not a {DRAFTS[draft]} keyword; validators ignore it"
+            message = f"`{key}` is not a {draft_name(draft)} keyword; validators ignore it"
             yield Problem((*path, key), message, suggest(key, sorted(known)))
 
 
@@ -133,6 +134,8 @@ def invalid(schema: Mapping[str, Any]) -> list[Problem]:
 
 @functools.cache
 def _checker(draft: Any) -> Any:
+    from jsonschema import validators
+
     meta = validators.validator_for(draft.META_SCHEMA, default=draft)
     return meta(draft.META_SCHEMA, format_checker=meta.FORMAT_CHECKER)
 
@@ -143,10 +146,16 @@ def _invalid(schema: Mapping[str, Any]) -> Iterator[Problem]:
     checker = _checker(draft)
     seen: set[Problem] = set()  # 2020-12 reaches one place through several dynamic refs
     for error in checker.iter_errors(_file_as_string(schema)):
-        problem = _explain(_type_name(error) or best_match([error]) or error, draft)
+        problem = _explain(_type_name(error) or _best(error), draft)
         if problem not in seen:
             seen.add(problem)
             yield problem
+
+
+def _best(error: ValidationError) -> ValidationError:
+    from jsonschema.exceptions import best_match
+
+    return best_match([error]) or error
 
 
 def _type_name(error: ValidationError) -> ValidationError | None:
@@ -182,7 +191,7 @@ def _explain(error: ValidationError, draft: type[Validator]) -> Problem:
         message = f"{where} must be {wanted}, not {kind_of(error.instance)}"
         hint = None
         if path and path[-1] == "items" and isinstance(error.instance, list):
-            hint = f"array-form `items` is `prefixItems` in {DRAFTS[draft]}, or drop `$schema`"
+            hint = f"array-form `items` is `prefixItems` in {draft_name(draft)}, or drop `$schema`"
         return Problem(path, message, hint)
     return Problem(path, f"{where}: {error.message}")
 

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from validator.check.registry import checks
-from validator.check.run import check_part, finalize, run_rule, survey
+from validator.check.run import check_part, finalize, run_rule
 from validator.check.subject import Repository, Spec
+from validator.check.survey import Walked, survey
 from validator.diagnostics import DataPath, Diagnostic, Located
 from validator.load.document import Document
 from validator.load.git_base import BaseState
@@ -64,9 +65,10 @@ def validate_parallel(
     base: BaseState | None,
     changed: set[Path] | None,
     workers: int,
+    walked: Walked | None = None,
 ) -> list[Diagnostic] | None:
     """The diagnostics `check` would give, or None when the caller should check serially."""
-    found = survey(files, settings)
+    found = survey(files, settings, walked)
     job = _Job(settings, found.configs, changed, base)
     uses: dict[Path, Path] = {}  # import -> the config file it uses, once a pass has seen it
     for _ in range(2):  # the first pass guesses the groups; a second knows them
@@ -81,8 +83,8 @@ def validate_parallel(
     else:
         return None
     loaded = {key: spec for part in done for key, spec in part.specs.items()}
-    specs = found.ordered(loaded)
     targets = frozenset(key for part in done for key in part.targets)
+    specs = found.ordered(loaded, settings, targets, base)
     repository = Repository(tuple(specs), settings, targets, base)
     located = [item for part in done for item in part.located]
     for rule in checks("repository"):

@@ -8,7 +8,8 @@ config file passed alone re-checks every import that uses it.
 
 from __future__ import annotations
 
-import os
+import contextlib
+import gc
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,41 +18,14 @@ from validator.check import rules as _rules  # noqa: F401  (registers every rule
 from validator.check.bounds import capped, clip, rule_failed
 from validator.check.registry import RULES, Rule, checks
 from validator.check.subject import ConfigUse, Repository, Spec, absolute
+from validator.check.survey import Walked, collect_files, survey
 from validator.diagnostics import Diagnostic, Finding, Located
-from validator.errors import UserError
-from validator.load.document import Document, display
+from validator.load.document import Document
 from validator.load.git_base import BaseState
 from validator.load.imports import ConfigCache, LoadedImport, load_import
-from validator.load.index import read_light
 from validator.settings import Settings
 
-SUFFIXES = (".yaml", ".yml")
-
-
-def collect_files(paths: Sequence[Path], settings: Settings) -> list[Path]:
-    """The files named, folders expanded to the YAML files under them."""
-    if not paths:
-        default = settings.root / settings.models_dir
-        if not default.is_dir():
-            raise UserError(f"no paths given and {default} is not a folder")
-        paths = [default]
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(_yaml_under(path))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise UserError(f"{path}: no such file or folder")
-    return list(dict.fromkeys(files))
-
-
-def _yaml_under(folder: Path) -> list[Path]:
-    found: list[Path] = []
-    for parent, folders, names in os.walk(folder):
-        folders.sort()
-        found.extend(Path(parent, n) for n in sorted(names) if n.endswith(SUFFIXES))
-    return found
+__all__ = ["check", "collect_files", "validate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +41,44 @@ def validate(
     base: BaseState | None = None,
     changed: set[Path] | None = None,
     workers: int = 1,
+    walked: Walked | None = None,
 ) -> list[Diagnostic]:
-    """The diagnostics for `files`; with `workers` > 1, checked on that many processes."""
-    if workers > 1:
-        from validator.check.parallel import validate_parallel
+    """The diagnostics for `files`; with `workers` > 1, checked on that many processes.
 
-        found = validate_parallel(files, settings, base=base, changed=changed, workers=workers)
-        if found is not None:
-            return found
-    return check(files, settings, base=base, changed=changed).diagnostics
+    `walked` holds the folders `collect_files` expanded, so that none is walked twice.
+    """
+    with quiet_gc():
+        if workers > 1:
+            from validator.check.parallel import validate_parallel
+
+            found = validate_parallel(
+                files, settings, base=base, changed=changed, workers=workers, walked=walked
+            )
+            if found is not None:
+                return found
+        return check(files, settings, base=base, changed=changed, walked=walked).diagnostics
+
+
+@contextlib.contextmanager
+def quiet_gc() -> Iterator[None]:
+    """Keep the cyclic garbage collector out of the way of a run.
+
+    The documents are trees without cycles, which reference counting frees, yet every
+    object made counts towards the next collection, and each collection walks what is
+    alive. Freezing what the imports made and collecting young objects rarely makes that
+    walk short and seldom; memory is unchanged.
+    """
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
+GC_THRESHOLD = 50_000
 
 
 def check(
@@ -84,52 +87,21 @@ def check(
     *,
     base: BaseState | None = None,
     changed: set[Path] | None = None,
+    walked: Walked | None = None,
 ) -> Checked:
     """Check `files` (imports, or config files whose users are then checked).
 
     `changed`, when given, narrows the reported files to those (`--changed-only`).
     """
-    found = survey(files, settings)
+    found = survey(files, settings, walked)
     part = check_part(found.load, found.configs, settings, changed)
-    specs = found.ordered(part.specs)
+    specs = found.ordered(part.specs, settings, part.targets, base)
     located = part.located
     repository = Repository(tuple(specs), settings, frozenset(part.targets), base)
     for rule in checks("repository"):
         located.extend(run_rule(rule, repository, None))
     documents = {**part.documents, **{s.document.path: s.document for s in specs}}
     return Checked(finalize(located, documents, settings), specs)
-
-
-@dataclass(frozen=True, slots=True)
-class Survey:
-    """Every import under the models folder, and which of them must be loaded in full."""
-
-    order: list[Path]  # every import by `absolute` path, in the order specs are listed
-    light: dict[Path, Spec]  # imports read for their identity only
-    load: list[tuple[Path, bool]]  # the others, and whether each was named
-    configs: set[Path]  # config files named: their users are checked
-
-    def ordered(self, loaded: dict[Path, Spec]) -> list[Spec]:
-        found = (self.light.get(key) or loaded.get(key) for key in self.order)
-        return [spec for spec in found if spec is not None]
-
-
-def survey(files: Sequence[Path], settings: Settings) -> Survey:
-    named = {absolute(f): f for f in files}
-    configs = {p.resolve() for p, f in named.items() if f.suffix == ".json"}
-    models = settings.root / settings.models_dir
-    everything = {absolute(f): f for f in (_yaml_under(models) if models.is_dir() else [])}
-    everything.update((p, f) for p, f in named.items() if f.suffix != ".json")
-    light: dict[Path, Spec] = {}
-    load: list[tuple[Path, bool]] = []
-    for key, file in everything.items():
-        if key not in named:  # only its identity matters, unless it uses a config passed in
-            index = read_light(file, display(file))
-            if index is not None and not _uses(index.config, file, configs):
-                light[key] = Spec(index.document, file, settings)
-                continue
-        load.append((file, key in named))
-    return Survey(list(everything), light, load, configs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,10 +152,6 @@ def check_part(
     used = {s.config_file for s in chosen if s.config_file is not None}
     located.extend(p for path in used for p in cache[path][1])
     return Part(located, specs, targets, documents)
-
-
-def _uses(config: str | None, file: Path, configs: set[Path]) -> bool:
-    return bool(configs) and config is not None and (file.parent / config).resolve() in configs
 
 
 def _changed(loaded: LoadedImport, changed: set[Path] | None) -> bool:

@@ -3,8 +3,15 @@
 `SchemaCheck` turns jsonschema errors into Findings: one per unknown key (with a
 "did you mean"), the best match for `oneOf`/`anyOf`, and nothing for keywords
 inside a subschema marked `x-rule` (that rule reports those with a better
-message). A compiled validator could serve the fast path behind the same
-`findings()` call; jsonschema stays the reference for messages.
+message).
+
+jsonschema stays the reference: it alone decides what is reported and how. A compiled
+validator (jsonschema-rs, when it can be imported) serves as a gate in front of it: a
+document it finds valid has no findings, and only the others are explained by
+jsonschema, which is then imported. The gate is trusted only where both engines read the
+schemas' patterns alike: Rust's white-space class and `$` differ from Python's on control characters
+and on separators other than the space, so a document holding such a character is
+always given to jsonschema.
 """
 
 from __future__ import annotations
@@ -12,14 +19,44 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from validator.diagnostics import TYPE_NAMES, DataPath, Finding, dotted, kind_of, suggest
 from validator.registry.base import canonical_json
 from validator.schemas import load_schema
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
+
+def compiled_gate(schema: Mapping[str, Any]) -> Callable[[Any], bool] | None:
+    """jsonschema-rs's `is_valid` for the schema, or None when it cannot serve."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    try:
+        compiled = jsonschema_rs.validator_for(dict(schema), validate_formats=False)
+    except Exception:  # a schema it does not support: jsonschema alone then
+        return None
+    is_valid: Callable[[Any], bool] = compiled.is_valid
+    return is_valid
+
+
+def plain(value: Any) -> bool:
+    """True when every string in `value` (keys too) holds printable characters only:
+    then the only white space in it is the space, which both engines' patterns read alike.
+
+    One C-speed dump answers it: JSON escapes every control character (and quotes and
+    backslashes, which are then refused too, to be safe), and keeps the other characters
+    as they are, which `isprintable` checks at once.
+    """
+    try:
+        text = json.dumps(value, ensure_ascii=False, check_circular=False)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return "\\" not in text and text.isprintable()
 
 
 class SchemaCheck:
@@ -28,10 +65,31 @@ class SchemaCheck:
     def __init__(self, schema: Mapping[str, Any], rules: Mapping[str, str]) -> None:
         self.schema = schema
         self.rules = rules
-        self.validator = Draft202012Validator(schema)
+        self.gate = compiled_gate(schema)
+        self._validator: Validator | None = None
         self._memo: dict[str, list[Finding]] = {}
 
+    @property
+    def validator(self) -> Validator:
+        """The reference validator, built (and jsonschema imported) on first need."""
+        if self._validator is None:
+            from jsonschema import Draft202012Validator
+
+            self._validator = Draft202012Validator(self.schema)
+        return self._validator
+
+    def passes_gate(self, instance: Any) -> bool:
+        """True when the compiled validator vouches that `instance` has no errors."""
+        if self.gate is None or not plain(instance):
+            return False
+        try:
+            return self.gate(instance)
+        except Exception:  # a value it cannot take (a huge integer): ask jsonschema
+            return False
+
     def findings(self, instance: Any) -> Iterator[Finding]:
+        if self.passes_gate(instance):
+            return
         for error in self.validator.iter_errors(instance):
             yield from self._explain(error)
 
@@ -103,6 +161,8 @@ class SchemaCheck:
             yield Finding(path, message, rule=self.rules["type"])
             return
         # A branch whose type matched says more than "must be a mapping" from another branch.
+        from jsonschema.exceptions import best_match
+
         context = error.context or []
         best = best_match([e for e in context if e.validator != "type"] or context)
         if best is None:

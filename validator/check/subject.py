@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validator.load.document import Document
-from validator.load.git_base import BaseState
 from validator.settings import Settings
+
+if TYPE_CHECKING:  # git_base brings the YAML parser, which `rules` does not need
+    from validator.load.git_base import BaseState
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,9 +159,10 @@ def cmd_validate(
                 Exit.USAGE,
             )
     settings = settings_for(paths, strict=strict, select=tuple(select), ignore=tuple(ignore))
+    walked: dict[Path, list[Path]] = {}
     if check_images:
         settings = replace(settings, images=replace(settings.images, check=True))
-    files = collect_files(paths, settings)
+    files = collect_files(paths, settings, walked)
     ref = (base if base is not None else default_base(os.environ)) or None  # --base "": none
     if changed_only and ref is None:
         raise UserError("--changed-only needs --base REF (or a pull request's base branch)")
@@ -170,7 +171,9 @@ def cmd_validate(
     changed = changed_paths(root, ref) if changed_only and ref else None
     # Online checks run in this process: one set of requests serves every import.
     workers = 1 if settings.images.check else worker_count(os.environ, len(files))
-    diagnostics = validate(files, settings, base=state, changed=changed, workers=workers)
+    diagnostics = validate(
+        files, settings, base=state, changed=changed, workers=workers, walked=walked
+    )
     reported = reported_changed(files, changed) if changed is not None else files
     unused = unused_configs(reported, settings)
     for config in unused:

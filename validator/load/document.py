@@ -7,16 +7,19 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from validator.diagnostics import DataPath
 
 _IGNORE = re.compile(r"#\s*modelarts-gitops:\s*ignore\[([^\]\n]*)\]")
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
-    """1-based line and column of a value, and of its key when it sits in a mapping."""
+class Position(NamedTuple):
+    """1-based line and column of a value, and of its key when it sits in a mapping.
+
+    A named tuple rather than a frozen dataclass: the loaders make one per node of every
+    file, and a tuple is built two to three times faster and is smaller.
+    """
 
     line: int
     column: int

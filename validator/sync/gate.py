@@ -75,14 +75,16 @@ def gated_specs(settings: Settings) -> list[Spec]:
     Inline ignore comments still silence the optional rules, never the mandatory ones.
     """
     from validator.check.registry import checks
-    from validator.check.run import check_part, collect_files, run_rule, survey
+    from validator.check.run import check_part, run_rule
     from validator.check.subject import Repository
+    from validator.check.survey import Walked, collect_files, survey
     from validator.report import reporter
 
-    files = collect_files([], settings)
-    found = survey(files, settings)
+    walked: Walked = {}  # every import is loaded in full: the survey needs no second walk
+    files = collect_files([], settings, walked)
+    found = survey(files, settings, walked)
     part = check_part(found.load, found.configs, settings, None)
-    specs = found.ordered(part.specs)
+    specs = found.ordered(part.specs, settings, part.targets, None)
     located = [*part.located, *odd_suffixes(settings.root / settings.models_dir)]
     repository = Repository(tuple(specs), settings, frozenset(part.targets), None)
     for rule in checks("repository"):

@@ -113,7 +113,7 @@ def data_schema_valid(use: ConfigUse) -> Iterator[Finding]:
     for path, schema in _bodies(use.data):
         name = dotted(path)
         if isinstance(schema, dict):
-            draft = dataschema.DRAFTS[dataschema.draft_of(schema)]
+            draft = dataschema.draft_name(dataschema.draft_of(schema))
             for problem in dataschema.invalid(schema):
                 message = f"{name} is not a valid {draft} JSON Schema: {problem.message}"
                 yield Finding((*path, *problem.path), message, problem.suggestion)
