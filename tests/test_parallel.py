@@ -151,3 +151,53 @@ def test_every_repository_rule_has_a_place() -> None:
     """A new repository rule must be placed: per import (workers) or across files (parent)."""
     assert {r.id for r in checks("repository")} == {"MA601", "MA602", "MA603", "MA604"}
     assert {"MA602", "MA604"} == parallel.PER_IMPORT
+
+
+def plan_both(run: Run, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
+    """plan's serial result (code, out, err), after checking that two workers give the same."""
+    ran: list[object] = []
+    original = parallel.check_parallel
+
+    def spy(*a: object, **k: object) -> object:
+        ran.append(result := original(*a, **k))  # type: ignore[arg-type]
+        return result
+
+    monkeypatch.setattr(parallel, "check_parallel", spy)
+    monkeypatch.setenv(WORKERS, "1")
+    serial = run("plan", *args)
+    assert ran == []
+    monkeypatch.setenv(WORKERS, "2")
+    fast = run("plan", *args)
+    assert ran and ran[0] is not None, "the gate fell back to one process"
+    assert (fast.code, fast.out, fast.err) == (serial.code, serial.out, serial.err)
+    return serial.code, serial.out, serial.err
+
+
+def test_plan_on_workers_gives_the_serial_desired_state(
+    run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(repo, 40)
+    monkeypatch.setenv(WORKERS, "1")
+    assert run("sync").code == 0
+    edit(repo, "models/model-003/config.json", '"/health"', '"/healthz"')  # 3 users change
+    edit(repo, "models/model-010/1.0.0.yaml", "description: ", "description: Now ")
+    code, out, err = plan_both(run, monkeypatch, "--format", "json")
+    assert out, err
+    changed = {(c["name"], c["version"]) for c in json.loads(out)["changes"]}
+    assert code == 0
+    assert changed == {("model-003", v) for v in ("1.0.0", "1.1.0", "1.2.0")} | {
+        ("model-010", "1.0.0")
+    }
+
+
+def test_the_gate_on_workers_refuses_what_it_refuses_serially(
+    run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(repo, 40)
+    write(repo, ".modelarts-gitops.yaml", "ignore: [MA0, MA1]\n")  # cannot narrow the gate
+    edit(repo, "models/model-009/1.2.0.yaml", "name:", "name: [")  # YAML syntax error
+    edit(repo, "models/model-001/1.0.0.yaml", "labels:", "labls:  # modelarts-gitops: ignore[MA]")
+    code, _, err = plan_both(run, monkeypatch, "--prune")
+    assert code == 1
+    assert "models/model-009/1.2.0.yaml" in err and "MA001 error" in err
+    assert "models/model-001/1.0.0.yaml" in err and "MA101 error" in err

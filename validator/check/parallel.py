@@ -43,6 +43,7 @@ class _Job:
     configs: set[Path]
     changed: set[Path] | None
     base: BaseState | None
+    whole: bool  # send back each import's whole data and config (plan's desired state)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,15 @@ class _Done:
 _job: _Job | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """Every finding before select/ignore/severity apply, the imports, and their documents."""
+
+    located: list[Located]
+    specs: list[Spec]
+    documents: dict[str, Document]
+
+
 def validate_parallel(
     files: Sequence[Path],
     settings: Settings,
@@ -68,8 +78,29 @@ def validate_parallel(
     walked: Walked | None = None,
 ) -> list[Diagnostic] | None:
     """The diagnostics `check` would give, or None when the caller should check serially."""
+    checked = check_parallel(
+        files, settings, base=base, changed=changed, workers=workers, walked=walked
+    )
+    return None if checked is None else finalize(checked.located, checked.documents, settings)
+
+
+def check_parallel(
+    files: Sequence[Path],
+    settings: Settings,
+    *,
+    base: BaseState | None,
+    changed: set[Path] | None,
+    workers: int,
+    walked: Walked | None = None,
+    whole: bool = False,
+) -> Checked | None:
+    """What `check` finds, or None when the caller should check serially.
+
+    With `whole`, each import comes back with all its data and its config's (for the
+    desired state); otherwise with what the repository rules read.
+    """
     found = survey(files, settings, walked)
-    job = _Job(settings, found.configs, changed, base)
+    job = _Job(settings, found.configs, changed, base, whole)
     uses: dict[Path, Path] = {}  # import -> the config file it uses, once a pass has seen it
     for _ in range(2):  # the first pass guesses the groups; a second knows them
         chunks = _chunks(found.load, workers * CHUNKS_PER_WORKER, uses)
@@ -91,7 +122,7 @@ def validate_parallel(
         if rule.id not in PER_IMPORT:
             located.extend(run_rule(rule, repository, None))
     documents = {s.document.path: s.document for s in specs}  # what `check` has, slimmer
-    return finalize(located, documents, settings)
+    return Checked(located, specs, documents)
 
 
 def _chunks(
@@ -131,7 +162,8 @@ def _check_chunk(load: list[tuple[Path, bool]]) -> _Done:
     for rule in checks("repository"):
         if rule.id in PER_IMPORT:
             part.located.extend(run_rule(rule, repository, None))
-    slim = {key: _slim(spec) for key, spec in part.specs.items()}
+    keep = _whole if _job.whole else _slim
+    slim = {key: keep(spec) for key, spec in part.specs.items()}
     uses = {s.file: s.config_file for s in part.specs.values() if s.config_file is not None}
     return _Done(part.located, slim, part.targets, uses)
 
@@ -144,3 +176,18 @@ def _slim(spec: Spec) -> Spec:
     positions = {p: full.positions[p] for p in wanted if p in full.positions}
     document = Document(full.path, data, positions, ignores=full.ignores)
     return Spec(document, spec.file, spec.settings)
+
+
+def _whole(spec: Spec) -> Spec:
+    """All of an import's data and its config's, without the positions nobody reads."""
+    slim = _slim(spec)
+    document = Document(
+        slim.document.path,
+        spec.document.data,
+        slim.document.positions,
+        ignores=slim.document.ignores,
+    )
+    config = spec.config
+    if config is not None:
+        config = Document(config.path, config.data, {})
+    return Spec(document, spec.file, spec.settings, config, spec.config_file)

@@ -14,12 +14,16 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from validator.check.subject import Spec
 from validator.diagnostics import Diagnostic, Located, Severity
 from validator.errors import Exit, UserError
 from validator.load.document import Document, display
 from validator.settings import Settings
+
+if TYPE_CHECKING:
+    from validator.check.survey import Walked
 
 MANDATORY = ("MA0", "MA1", "MA201", "MA202", "MA601")
 SUFFIXES = (".yaml", ".yml")
@@ -74,22 +78,13 @@ def gated_specs(settings: Settings) -> list[Spec]:
 
     Inline ignore comments still silence the optional rules, never the mandatory ones.
     """
-    from validator.check.registry import checks
-    from validator.check.run import check_part, run_rule
-    from validator.check.subject import Repository
-    from validator.check.survey import Walked, collect_files, survey
+    from validator.check.survey import collect_files
     from validator.report import reporter
 
     walked: Walked = {}  # every import is loaded in full: the survey needs no second walk
     files = collect_files([], settings, walked)
-    found = survey(files, settings, walked)
-    part = check_part(found.load, found.configs, settings, None)
-    specs = found.ordered(part.specs, settings, part.targets, None)
-    located = [*part.located, *odd_suffixes(settings.root / settings.models_dir)]
-    repository = Repository(tuple(specs), settings, frozenset(part.targets), None)
-    for rule in checks("repository"):
-        located.extend(run_rule(rule, repository, None))
-    documents = {**part.documents, **{s.document.path: s.document for s in specs}}
+    located, specs, documents = _checked(files, settings, walked)
+    located.extend(odd_suffixes(settings.root / settings.models_dir))
     errors = [
         d for d in gate_diagnostics(located, settings, documents) if d.severity is Severity.ERROR
     ]
@@ -102,3 +97,33 @@ def gated_specs(settings: Settings) -> list[Spec]:
             Exit.FINDINGS,
         )
     return specs
+
+
+def _checked(
+    files: list[Path], settings: Settings, walked: Walked
+) -> tuple[list[Located], list[Spec], Mapping[str, Document]]:
+    """Every finding, spec and document of `validate` over the models folder, on as many
+    processes as `validate` would use (one when the online image checks are on)."""
+    from validator.check.parallel import check_parallel
+    from validator.check.registry import checks
+    from validator.check.run import check_part, run_rule
+    from validator.check.subject import Repository
+    from validator.check.survey import survey
+    from validator.commands.check import worker_count
+
+    workers = 1 if settings.images.check else worker_count(os.environ, len(files))
+    if workers > 1:
+        run = check_parallel(
+            files, settings, base=None, changed=None, workers=workers, walked=walked, whole=True
+        )
+        if run is not None:
+            return run.located, run.specs, run.documents
+    found = survey(files, settings, walked)
+    part = check_part(found.load, found.configs, settings, None)
+    specs = found.ordered(part.specs, settings, part.targets, None)
+    repository = Repository(tuple(specs), settings, frozenset(part.targets), None)
+    located = list(part.located)
+    for rule in checks("repository"):
+        located.extend(run_rule(rule, repository, None))
+    documents = {**part.documents, **{s.document.path: s.document for s in specs}}
+    return located, specs, documents

@@ -39,6 +39,8 @@ def make_plan(settings: Settings, registry: Registry, prune: bool, replace: bool
     ]
     touched += [kept.model_id for kept in first.kept] if prune else []
     created = [(c.name, c.version) for c in first.changes if c.action is Action.CREATE]
+    if not touched and not created:
+        return first  # no facts to learn: the second plan would be the first
     facts = Facts(
         registry.services_using(touched) if touched else {},
         registry.deleted_versions(created) if created else {},

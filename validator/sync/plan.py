@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import fnmatch
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -98,7 +99,9 @@ def owned(name: str, declared: set[str], owns: Sequence[str]) -> bool:
     return name in declared or any(fnmatch.fnmatchcase(name, p) for p in owns)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _comparable(spec: ModelSpec) -> dict[str, object]:
+    """The fields as compared (shared between calls: never change what it returns)."""
     values: dict[str, object] = {f.name: getattr(spec, f.name) for f in fields(spec)}
     values["install_type"] = sorted(spec.install_type)
     values["description"] = spec.description or None
