@@ -53,6 +53,8 @@ class ShowCache:
         """Merge with the file as it is now and write it; ids not in `live` are dropped."""
         if self.path is None:
             return
+        if not self._added and (live is None or self._entries.keys() <= set(live)):
+            return  # nothing to add and nothing to drop: the file stays as it is
         merged = {**read_json_cache(self.path, VERSION), **self._added}
         if live is not None:
             merged = {k: v for k, v in merged.items() if k in live}

@@ -22,8 +22,11 @@ class Desired:
     provenance: Provenance
 
 
-def model_spec(data: Mapping[str, Any], config: Mapping[str, Any] | None) -> ModelSpec:
-    """The CreateModel content of one validated import."""
+def model_spec(
+    data: Mapping[str, Any], config: Mapping[str, Any] | None, config_text: str | None = None
+) -> ModelSpec:
+    """The CreateModel content of one validated import (`config_text`: the config's
+    canonical JSON when the caller has it already)."""
     source = data.get("source") or {}
     docs = tuple((d["name"], d["url"]) for d in data.get("docs", ()))
     config = config or {}
@@ -37,15 +40,20 @@ def model_spec(data: Mapping[str, Any], config: Mapping[str, Any] | None) -> Mod
         description=data.get("description"),
         model_docs=docs,
         model_algorithm=config.get("model_algorithm"),
-        initial_config=canonical_json(config) if config else None,
+        initial_config=(config_text or canonical_json(config)) if config else None,
         workspace_id=data.get("workspace_id"),
     )
 
 
 def desired_state(specs: Iterable[Spec], commit: str | None) -> dict[Key, Desired]:
     state: dict[Key, Desired] = {}
+    texts: dict[int, str] = {}  # config data -> its canonical JSON: once per shared config
     for spec in specs:
-        wanted = model_spec(spec.data, spec.config_data if spec.config is not None else None)
+        config = spec.config_data if spec.config is not None else None
+        text = None
+        if config:
+            text = texts.get(id(config)) or texts.setdefault(id(config), canonical_json(config))
+        wanted = model_spec(spec.data, config, text)
         provenance = Provenance(commit=commit, path=spec.document.path)
         state.setdefault(wanted.key, Desired(wanted, provenance))
     return state

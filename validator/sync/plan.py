@@ -99,6 +99,9 @@ def owned(name: str, declared: set[str], owns: Sequence[str]) -> bool:
     return name in declared or any(fnmatch.fnmatchcase(name, p) for p in owns)
 
 
+_FIELDS = tuple(f.name for f in fields(ModelSpec))
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _comparable(spec: ModelSpec) -> dict[str, object]:
     """The fields as compared (shared between calls: never change what it returns)."""
@@ -117,6 +120,8 @@ def differences(
 
     Fields in `unknown` (missing or empty in the registry's answer) are not compared.
     """
+    if desired == current:
+        return ()
     a, b = _comparable(desired), _comparable(current)
     return tuple(name for name in a if a[name] != b[name] and name not in unknown)
 
@@ -126,14 +131,21 @@ def not_compared(desired: ModelSpec, unknown: frozenset[str]) -> set[str]:
 
     (An empty desired value against an empty answer is no comparison lost.)
     """
+    if not unknown:
+        return set()
     values = _comparable(desired)
     return {name for name in unknown if values.get(name) not in (None, "", (), [])}
 
 
 def fingerprint(current: Iterable[RegistryModel]) -> str:
-    """Identifies a registry state: ids and content, not the publishing progress."""
+    """Identifies a registry state: ids and content, not the publishing progress.
+
+    The content as the registry spells it: a model id's content never changes, so the same
+    state reads the same (no config is parsed for this).
+    """
     rows = sorted(
-        json.dumps([m.model_id, _comparable(m.spec)], sort_keys=True, default=str) for m in current
+        json.dumps([m.model_id, *(getattr(m.spec, name) for name in _FIELDS)], default=str)
+        for m in current
     )
     return hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]
 

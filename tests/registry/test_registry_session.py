@@ -1,0 +1,85 @@
+"""The HTTP session reads the environment once per host, and still follows it."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from validator.registry.transport import new_session
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Answers every GET with `{}` and records the request line and the headers."""
+
+    seen: ClassVar[list[tuple[str, dict[str, str]]]] = []
+
+    def do_GET(self) -> None:
+        self.seen.append((self.requestline, dict(self.headers)))
+        body = b"{}"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, list[tuple[str, dict[str, str]]]]]:
+    _Recorder.seen = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", _Recorder.seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_proxy_in_the_environment_is_used(
+    recorder: tuple[str, list[tuple[str, dict[str, str]]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy, seen = recorder
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    session = new_session()
+    for _ in range(2):  # the second request reads the settings kept from the first
+        assert session.get("http://modelarts.example/v1/p/models", timeout=5).json() == {}
+    assert [line for line, _ in seen] == ["GET http://modelarts.example/v1/p/models HTTP/1.1"] * 2
+
+
+def test_no_proxy_is_followed_per_host(
+    recorder: tuple[str, list[tuple[str, dict[str, str]]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    direct, seen = recorder
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    session = new_session()
+    assert session.get(f"{direct}/v1/p/models", timeout=5).json() == {}
+    assert [line for line, _ in seen] == ["GET /v1/p/models HTTP/1.1"]
+
+
+def test_netrc_credentials_are_never_sent(
+    recorder: tuple[str, list[tuple[str, dict[str, str]]]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    url, seen = recorder
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password hunter2\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    session = new_session()
+    session.get(f"{url}/v1/p/models", headers={"X-Auth-Token": "t"}, timeout=5)
+    headers = seen[0][1]
+    assert "Authorization" not in headers
+    assert headers["X-Auth-Token"] == "t"
