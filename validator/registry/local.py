@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import builtins
-import contextlib
-import fcntl
 import json
 import sqlite3
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from validator.registry import local_services, polling
 from validator.registry.base import (
@@ -25,16 +21,13 @@ from validator.registry.base import (
     RegistryModel,
     Status,
 )
+from validator.registry.local_db import Database
 from validator.registry.local_schema import (
     INSERTED,
-    SCHEMA,
     SELECT,
     STATUS,
-    migrate,
     row_to_model,
-    version_key,
 )
-from validator.state import STATE_DIR, state_dir
 
 __all__ = ["STATUS", "LocalRegistry"]
 
@@ -56,100 +49,15 @@ class LocalRegistry:
     ) -> None:
         self.path = Path(path)
         self._poll_interval = poll_interval
+        self._store = Database(self.path, read_only)
         self._read_only = read_only
-        self._empty = read_only and not self.path.exists()
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._mutex = threading.Lock()  # guards `_all`
-        try:
-            if not read_only:
-                tool_folders = [p for p in self.path.parents if p.name == STATE_DIR]
-                if tool_folders:  # `.modelarts-gitops/` is made with its self-ignoring .gitignore
-                    state_dir(tool_folders[0].parent)
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = self._db()
-        except (OSError, sqlite3.OperationalError) as exc:
-            self.close()
-            raise RegistryError(f"cannot open registry {self.path}: {exc}") from None
-        except sqlite3.Error as exc:
-            self.close()
-            raise RegistryError(f"cannot use {self.path} as a registry: {exc}") from None
-        try:
-            if not read_only:
-                db.execute("PRAGMA journal_mode=WAL")
-                with self._write() as db:
-                    db.execute(SCHEMA)
-                    migrate(db)
-                    local_services.create_tables(db)
-            else:
-                db.execute("SELECT 1 FROM models LIMIT 1").fetchall()
-        except (OSError, sqlite3.Error) as exc:
-            self.close()
-            raise RegistryError(f"cannot use {self.path} as a registry: {exc}") from None
-
-    def _db(self) -> sqlite3.Connection:
-        """This thread's connection (sqlite3 connections are not for concurrent use)."""
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is not None:
-            return db
-        if self._empty:
-            db = sqlite3.connect(":memory:", check_same_thread=False)
-            db.execute(SCHEMA)
-            local_services.create_tables(db)
-        elif self._read_only:
-            uri = f"file:{quote(str(self.path.absolute()))}?mode=ro"
-            db = sqlite3.connect(uri, uri=True, timeout=10.0, check_same_thread=False)
-        else:
-            # isolation_level=None: no implicit transactions; each write opens its own below.
-            db = sqlite3.connect(
-                self.path, timeout=10.0, isolation_level=None, check_same_thread=False
-            )
-            db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable commits, no fsync each
-        db.row_factory = sqlite3.Row
-        db.create_function("version_key", 1, version_key, deterministic=True)
-        db.create_function("now", 0, time.time)
-        self._local.db = db
-        with self._mutex:
-            self._all.append(db)
-        return db
+        self._db = self._store.connection
+        self._write = self._store.write
+        self.lock = self._store.lock
+        self.close = self._store.close
 
     def __repr__(self) -> str:
         return f"LocalRegistry({str(self.path)!r})"
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        if self._read_only:
-            raise RegistryError(f"{self.path} is open read-only")
-        db = self._db()
-        try:
-            db.execute("BEGIN IMMEDIATE")  # waits up to 10 s for another writer
-        except sqlite3.OperationalError as exc:
-            raise RegistryError(f"cannot write to {self.path}: {exc}") from None
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold an exclusive, non-blocking `flock` on `<db>.lock` for the duration of a sync.
-
-        A lock file rather than a long SQLite transaction: the sync may take minutes and must
-        not block readers (`plan`, `registry serve`). The kernel drops the lock when the
-        process dies, so a killed sync never leaves a stale lock behind.
-        """
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        with open(lock_path, "a+b") as handle:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise RegistryError(f"another sync holds the lock on {self.path}") from None
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def _select(self, where: str = "", params: Sequence[Any] = (), tail: str = "") -> list[Any]:
         try:
@@ -300,10 +208,3 @@ class LocalRegistry:
 
     def wait_until_published(self, model_id: str, timeout: float) -> RegistryModel:
         return polling.wait_until_published(self.get, model_id, timeout, self._poll_interval)
-
-    def close(self) -> None:
-        with self._mutex:
-            for db in self._all:
-                db.close()
-            self._all.clear()
-        self._local = threading.local()

@@ -10,14 +10,27 @@ from __future__ import annotations
 
 import enum
 import fnmatch
-import functools
-import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from validator.registry.base import ModelSpec, Provenance, RegistryModel, Status
-from validator.sync.diff import Diff, field_diff, json_or_text
+from validator.sync.compare import differences, fingerprint, not_compared
+from validator.sync.diff import Diff, field_diff
+
+__all__ = [
+    "Action",
+    "Change",
+    "Facts",
+    "Kept",
+    "Ownership",
+    "Plan",
+    "differences",
+    "fingerprint",
+    "not_compared",
+    "owned",
+    "owned_models",
+    "plan",
+]
 
 Key = tuple[str, str]
 BROKEN = {Status.FAILED, Status.BUILDING_FAILED}
@@ -97,57 +110,6 @@ class Plan:
 
 def owned(name: str, declared: set[str], owns: Sequence[str]) -> bool:
     return name in declared or any(fnmatch.fnmatchcase(name, p) for p in owns)
-
-
-_FIELDS = tuple(f.name for f in fields(ModelSpec))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _comparable(spec: ModelSpec) -> dict[str, object]:
-    """The fields as compared (shared between calls: never change what it returns)."""
-    values: dict[str, object] = {f.name: getattr(spec, f.name) for f in fields(spec)}
-    values["install_type"] = sorted(spec.install_type)
-    values["description"] = spec.description or None
-    values["initial_config"] = json_or_text(spec.initial_config)
-    values["workspace_id"] = spec.workspace_id or "0"
-    return values
-
-
-def differences(
-    desired: ModelSpec, current: ModelSpec, unknown: frozenset[str] = frozenset()
-) -> tuple[str, ...]:
-    """Names of the fields whose meaning differs (config compared as JSON, types as sets).
-
-    Fields in `unknown` (missing or empty in the registry's answer) are not compared.
-    """
-    if desired == current:
-        return ()
-    a, b = _comparable(desired), _comparable(current)
-    return tuple(name for name in a if a[name] != b[name] and name not in unknown)
-
-
-def not_compared(desired: ModelSpec, unknown: frozenset[str]) -> set[str]:
-    """The unknown fields that hold something in `desired`: comparisons the plan skipped.
-
-    (An empty desired value against an empty answer is no comparison lost.)
-    """
-    if not unknown:
-        return set()
-    values = _comparable(desired)
-    return {name for name in unknown if values.get(name) not in (None, "", (), [])}
-
-
-def fingerprint(current: Iterable[RegistryModel]) -> str:
-    """Identifies a registry state: ids and content, not the publishing progress.
-
-    The content as the registry spells it: a model id's content never changes, so the same
-    state reads the same (no config is parsed for this).
-    """
-    rows = sorted(
-        json.dumps([m.model_id, *(getattr(m.spec, name) for name in _FIELDS)], default=str)
-        for m in current
-    )
-    return hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]
 
 
 def owned_models(
