@@ -8,29 +8,19 @@ text and JSON output and the exit code of each run; refresh it with
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from tests.conftest import ROOT, Run
+from tests.conftest import ROOT, Run, load_script
 
 GOLDEN = Path(__file__).parent / "golden" / "diagnostics.json"
 FIXTURES = Path(__file__).parent / "fixtures"
 FORMATS = ("text", "json")
 GENERATED_FILES = 600  # above the size at which `validate` starts worker processes
 BROKEN_EVERY = 5
-
-
-def _benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "validate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def fixture_cases() -> Iterator[tuple[str, list[str]]]:
@@ -95,7 +85,7 @@ def test_the_generated_repository_gives_the_recorded_output(
     workers: str,
 ) -> None:
     """One process and two workers print the same bytes, the ones recorded."""
-    _benchmark().generate(tmp_path, GENERATED_FILES, broken=BROKEN_EVERY)
+    load_script("benchmarks/validate.py").generate(tmp_path, GENERATED_FILES, broken=BROKEN_EVERY)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MODELARTS_GITOPS_WORKERS", workers)
     actual = {

@@ -7,12 +7,11 @@ is reported alike either way.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import GOOD_IMPORT, ROOT, Run, write
+from tests.conftest import GOOD_IMPORT, ROOT, Run, load_script, write
 from validator.load.index import read_light
 from validator.load.yaml_file import load_yaml
 
@@ -85,10 +84,7 @@ def test_the_light_read_agrees_with_the_full_parse(raw: bytes, tmp_path: Path) -
 
 
 def test_the_light_read_agrees_on_every_fixture_and_generated_file(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "validate.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_script("benchmarks/validate.py")
     models = bench.generate(tmp_path / "gen", 150, broken=2)
     files = sorted(ROOT.glob("tests/fixtures/*/*.yaml")) + sorted(models.glob("*/*.yaml"))
     read = 0

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import shutil
 from pathlib import Path
-from types import ModuleType
 
 import git
 import pytest
 
-from tests.conftest import Run, write
+from tests.conftest import Result, Run, load_script, write
 from validator.check import parallel
 from validator.check.registry import checks
 from validator.commands import check as check_command
@@ -23,15 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKERS = "MODELARTS_GITOPS_WORKERS"
 
 
-def _benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "validate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _benchmark()
+bench = load_script("benchmarks/validate.py")
 
 
 def generate(root: Path, models: int) -> None:
@@ -88,22 +78,33 @@ def big(repo: Path) -> Path:
     return repo
 
 
-def both(run: Run, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
-    """The serial result, after checking that two workers give the same one."""
+def serial_then_parallel(
+    run: Run, monkeypatch: pytest.MonkeyPatch, path: str, *args: str
+) -> tuple[Result, Result]:
+    """`run(*args)` on one process, then on two workers, checking that the parallel
+    function `path` of validator.check.parallel ran the second time and did not fall back."""
     ran: list[object] = []
-    original = parallel.validate_parallel
+    original = getattr(parallel, path)
 
     def spy(*a: object, **k: object) -> object:
-        ran.append(result := original(*a, **k))  # type: ignore[arg-type]
+        ran.append(result := original(*a, **k))
         return result
 
-    monkeypatch.setattr(parallel, "validate_parallel", spy)
+    monkeypatch.setattr(parallel, path, spy)
     monkeypatch.setenv(WORKERS, "1")
-    serial = run("validate", "--format", "json", *args)
+    serial = run(*args)
     assert ran == []
     monkeypatch.setenv(WORKERS, "2")
-    fast = run("validate", "--format", "json", *args)
+    fast = run(*args)
     assert ran and ran[0] is not None, "the parallel path fell back to serial"
+    return serial, fast
+
+
+def both(run: Run, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
+    """The serial result, after checking that two workers give the same one."""
+    serial, fast = serial_then_parallel(
+        run, monkeypatch, "validate_parallel", "validate", "--format", "json", *args
+    )
     assert fast.out == serial.out
     assert fast.code == serial.code
     return serial.code, serial.out
@@ -155,20 +156,7 @@ def test_every_repository_rule_has_a_place() -> None:
 
 def plan_both(run: Run, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
     """plan's serial result (code, out, err), after checking that two workers give the same."""
-    ran: list[object] = []
-    original = parallel.check_parallel
-
-    def spy(*a: object, **k: object) -> object:
-        ran.append(result := original(*a, **k))  # type: ignore[arg-type]
-        return result
-
-    monkeypatch.setattr(parallel, "check_parallel", spy)
-    monkeypatch.setenv(WORKERS, "1")
-    serial = run("plan", *args)
-    assert ran == []
-    monkeypatch.setenv(WORKERS, "2")
-    fast = run("plan", *args)
-    assert ran and ran[0] is not None, "the gate fell back to one process"
+    serial, fast = serial_then_parallel(run, monkeypatch, "check_parallel", "plan", *args)
     assert (fast.code, fast.out, fast.err) == (serial.code, serial.out, serial.err)
     return serial.code, serial.out, serial.err
 

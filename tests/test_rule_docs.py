@@ -3,26 +3,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from types import ModuleType
 
 import pytest
 
-from tests.conftest import ROOT, Run
+from tests.conftest import Run, load_script
 from validator.check.registry import RULES
 from validator.check.rules_doc import rule_markdown
 from validator.report.sarif import sarif_log
 
 
 def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("rule_docs", ROOT / "scripts" / "rule_docs.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["rule_docs"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/rule_docs.py")
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,12 @@ vouched for by the gate.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, load_script
 from validator.check.rules.config import SCHEMA_RULES
 from validator.check.schema import STRUCTURE_RULES, SchemaCheck, plain
 from validator.load.imports import ConfigCache, load_import
@@ -70,10 +69,7 @@ def test_every_fixture_gives_the_same_findings_through_both(
 
 
 def test_a_generated_repository_gives_the_same_findings_through_both(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "validate.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_script("benchmarks/validate.py")
     models = bench.generate(tmp_path, 300, broken=3)
     documents = _documents(sorted(models.glob("*/*.yaml")))
     failing = 0

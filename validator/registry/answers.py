@@ -151,18 +151,29 @@ def _copy(data: Mapping[str, Any], where: str) -> bool:
 
 
 def _docs(data: Mapping[str, Any], where: str) -> tuple[tuple[str, str], ...] | None:
-    docs = data.get("model_docs")
-    if docs is None or docs == []:
+    docs = _objects(data, "model_docs", where)
+    if not docs:
         return None
-    if not isinstance(docs, list):
-        raise _fail(where, "model_docs", "is not a list")
+    return tuple(
+        (_required(doc, "doc_name", where, at), _required(doc, "doc_url", where, at))
+        for at, doc in docs
+    )
+
+
+def _objects(data: Mapping[str, Any], key: str, where: str) -> list[tuple[str, dict[str, Any]]]:
+    """The objects of the list `key` (absent: none), each with its place (`key[i].`)."""
+    items = data.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise _fail(where, key, "is not a list")
     out = []
-    for index, doc in enumerate(docs):
-        at = f"model_docs[{index}]."
-        if not isinstance(doc, dict):
+    for index, item in enumerate(items):
+        at = f"{key}[{index}]."
+        if not isinstance(item, dict):
             raise _fail(where, at[:-1], "is not an object")
-        out.append((_required(doc, "doc_name", where, at), _required(doc, "doc_url", where, at)))
-    return tuple(out)
+        out.append((at, item))
+    return out
 
 
 def _created(data: Mapping[str, Any], where: str) -> float:
@@ -219,15 +230,8 @@ def delete_failures(data: object, where: str) -> list[tuple[str | None, str]]:
         return []
     if not isinstance(data, dict):
         raise MalformedAnswer(f"{where}: malformed registry answer: not a JSON object")
-    failed = data.get("delete_failed_list")
-    if failed is None:
-        return []
-    if not isinstance(failed, list):
-        raise _fail(where, "delete_failed_list", "is not a list")
-    out = []
-    for index, entry in enumerate(failed):
-        at = f"delete_failed_list[{index}]."
-        if not isinstance(entry, dict):
-            raise _fail(where, at[:-1], "is not an object")
-        out.append((_text(entry, "error_code", where, at), _text(entry, "error_msg", where, at)))
+    out = [
+        (_text(entry, "error_code", where, at), _text(entry, "error_msg", where, at))
+        for at, entry in _objects(data, "delete_failed_list", where)
+    ]
     return [(code, msg or "") for code, msg in out]
