@@ -4,6 +4,12 @@ The files named on the command line are loaded in full. The other imports matter
 for their identity (name and version, for the rules that compare files): it comes from
 the identity cache when the file is unchanged, else from a light read, else from a full
 load. A light identity that a finding would depend on is confirmed by a full parse.
+
+A one-file run in a large repository pays for this walk on every import, so the walk
+works on the strings `os.scandir` gives (one `stat` per file, no `Path` per file), and an
+import known only by its identity becomes a `Spec` only when a rule can use it: without
+`--base`, the repository rules (MA601-MA604) read only the imports that share a checked
+import's name and version, so the others are left out of the specs they receive.
 """
 
 from __future__ import annotations
@@ -12,16 +18,20 @@ import os
 from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from validator.check.registry import checks
 from validator.check.rules.repository import identity
 from validator.check.subject import Spec, absolute
 from validator.errors import UserError
-from validator.load.document import display
-from validator.load.git_base import BaseState
-from validator.load.identities import Identity, IdentityCache, Signature, signature
+from validator.load.document import Document, display
+from validator.load.identities import Identity, IdentityCache, Signature
 from validator.load.imports import load_import
 from validator.load.index import read_light
 from validator.settings import Settings
+
+if TYPE_CHECKING:  # git_base is needed for --base only
+    from validator.load.git_base import BaseState
 
 SUFFIXES = (".yaml", ".yml")
 Walked = MutableMapping[Path, list[Path]]  # folder (absolute) -> the YAML files under it
@@ -73,18 +83,39 @@ def collect_files(
     return list(dict.fromkeys(files))
 
 
+# The repository rules that read nothing of an import but its identity, and, without a
+# base, only for the imports that share a checked import's identity (MA601). Another
+# repository rule makes every import a spec again.
+IDENTITY_RULES = frozenset({"MA601", "MA602", "MA603", "MA604"})
+
+
+class Known(NamedTuple):
+    """An import known by its identity only: from the cache, or from a light read."""
+
+    identity: Identity
+    shown: str  # how diagnostics name it
+    document: Document | None  # the light read's document; None when from the cache
+    relative: str  # its cache key: the path under the models folder
+    signature: Signature
+
+    def key(self) -> tuple[str, str] | None:
+        name, version = self.identity.name, self.identity.version
+        return (name, version) if isinstance(name, str) and isinstance(version, str) else None
+
+
 @dataclass(frozen=True, slots=True)
 class Survey:
-    """Every import under the models folder, and which of them must be loaded in full."""
+    """Every import under the models folder, and which of them must be loaded in full.
 
-    order: list[Path]  # every import by `absolute` path, in the order specs are listed
-    light: dict[Path, Spec]  # imports read for their identity only
+    Imports are keyed by their absolute path as text (`os.path.abspath`).
+    """
+
+    order: list[str]  # every import, in the order specs are listed
+    light: dict[str, Known]  # imports read for their identity only
     load: list[tuple[Path, bool]]  # the others, and whether each was named
     configs: set[Path]  # config files named: their users are checked
-    exact: set[Path]  # light specs that come from a full parse (cached)
-    absent: set[Path]  # imports that declare no identity, as a full parse found (cached)
     cache: IdentityCache | None
-    signatures: dict[Path, tuple[str, Signature]]  # imports not named: cache key, signature
+    signatures: dict[str, tuple[str, Signature]]  # imports loaded, not named: cache key, sig
 
     def ordered(
         self,
@@ -93,105 +124,122 @@ class Survey:
         targets: Iterable[Path],
         base: BaseState | None,
     ) -> list[Spec]:
-        """Every import's spec in walk order; a light one loaded in full first where it matters.
+        """Every import's spec that a rule can use, in walk order; a light one loaded in
+        full first where it matters.
 
         The identities of the imports loaded in full but not named are stored in the cache.
         """
-        confirm(self, loaded, settings, targets, base)
+        wanted = {identity(loaded[key]) for key in targets if key in loaded}
+        wanted.discard(None)
+        every = base is not None or not {r.id for r in checks("repository")} <= IDENTITY_RULES
+        if base is not None:
+            wanted |= set(base.imports)
+        doubtful = confirm(self, loaded, settings, wanted)
+        full = {str(key): spec for key, spec in loaded.items()}
         if self.cache is not None:
-            for key, (name, sig) in self.signatures.items():
-                if key in loaded:
-                    self.cache.put(name, sig, Identity.of(loaded[key].document, exact=True))
-                elif key not in self.light and key not in self.absent:
-                    self.cache.put(name, sig, Identity.of(None, exact=True))
-            self.cache.save()
-        found = (self.light.get(key) or loaded.get(key) for key in self.order)
-        return [spec for spec in found if spec is not None]
+            self._record(full, doubtful)
+        specs = []
+        for key in self.order:
+            spec = full.get(key)
+            if spec is None:
+                known = self.light.get(key)
+                if known is None or not (every or known.key() in wanted):
+                    continue
+                document = known.document or known.identity.document(known.shown)
+                if document is None:
+                    continue
+                spec = Spec(document, Path(key), settings)
+            specs.append(spec)
+        return specs
+
+    def _record(self, full: dict[str, Spec], doubtful: list[tuple[str, Known]]) -> None:
+        assert self.cache is not None
+        pending = list(self.signatures.items())
+        pending += ((key, (k.relative, k.signature)) for key, k in doubtful)
+        for key, (name, sig) in pending:
+            spec = full.get(key)
+            document = spec.document if spec is not None else None
+            self.cache.put(name, sig, Identity.of(document, exact=True))
+        self.cache.save()
 
 
 def confirm(
-    found: Survey,
-    loaded: dict[Path, Spec],
-    settings: Settings,
-    targets: Iterable[Path],
-    base: BaseState | None,
-) -> None:
-    """Load in full the light specs whose identity a finding may depend on.
+    found: Survey, loaded: dict[Path, Spec], settings: Settings, wanted: set[Any]
+) -> list[tuple[str, Known]]:
+    """Load in full the light imports whose identity a finding may depend on; they are
+    returned, and leave `found.light`.
 
     A light read is exact when it gives a value, but it does not see a syntax error further
     down a file, which the full parse turns into "no identity". Only the identities equal to
     a checked import's (MA601) or to one at the base (MA603) change what is reported, so
     those few files are parsed, and kept as the full parse has them.
     """
-    wanted = {identity(loaded[key]) for key in targets if key in loaded}
-    if base is not None:
-        wanted |= set(base.imports)
     light = found.light
-    doubtful = [k for k, s in light.items() if k not in found.exact and identity(s) in wanted]
-    for key in doubtful:
-        spec = light.pop(key)
-        full = load_import(spec.file, settings.root, settings.max_file_size, {})
+    doubtful = [(key, k) for key, k in light.items() if not k.identity.exact and k.key() in wanted]
+    for key, _ in doubtful:
+        del light[key]
+        file = Path(key)
+        full = load_import(file, settings.root, settings.max_file_size, {})
         if full.document is not None:
-            loaded[key] = Spec(full.document, spec.file, settings)
+            loaded[file] = Spec(full.document, file, settings)
+    return doubtful
 
 
 def survey(files: Sequence[Path], settings: Settings, walked: Walked | None = None) -> Survey:
-    named = {absolute(f): f for f in files}
-    configs = {p.resolve() for p, f in named.items() if f.suffix == ".json"}
+    named = {os.path.abspath(f): f for f in files}
+    configs = {Path(p).resolve() for p, f in named.items() if f.suffix == ".json"}
     models = absolute(settings.root / settings.models_dir)
     if walked is not None and models in walked:  # `validate models`: the walk is done
-        everything = {absolute(f): f for f in walked[models]}
+        everything = {os.path.abspath(f): f for f in walked[models]}
         everything.update((p, f) for p, f in named.items() if f.suffix != ".json")
         every = [(file, key in named) for key, file in everything.items()]
-        return Survey(list(everything), {}, every, configs, set(), set(), None, {})
+        return Survey(list(everything), {}, every, configs, None, {})
     cache = IdentityCache(settings.root, settings.max_file_size)
-    light: dict[Path, Spec] = {}
-    exact: set[Path] = set()
-    absent: set[Path] = set()
+    light: dict[str, Known] = {}
     load: list[tuple[Path, bool]] = []
-    signatures: dict[Path, tuple[str, Signature]] = {}
-    order: list[Path] = []
+    signatures: dict[str, tuple[str, Signature]] = {}
+    order: list[str] = []
     shown_models = display(models)
     # Under the working directory, a file is shown as its folder is, and then its name.
     inside = not os.path.isabs(shown_models)
     prefix = "" if shown_models == "." else shown_models + "/"
     for entry, relative in walk(str(models)):
-        key = Path(os.path.join(models, relative))
+        key = entry.path
         order.append(key)
-        file = Path(entry.path)
         if key in named:
             load.append((named[key], True))
             continue
         try:
-            sig = signature(entry.stat())
+            info = entry.stat()
         except OSError:
-            load.append((file, False))
+            load.append((Path(key), False))
             continue
-        signatures[key] = (relative, sig)
-        shown = prefix + relative if inside else display(file)
+        sig = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        shown = prefix + relative if inside else display(Path(key))
         item = cache.get(relative, sig)
-        if item is not None and not _uses(item.config, file, configs):
-            document = item.document(shown)
-            if document is not None:
-                light[key] = Spec(document, file, settings)
-                (exact if item.exact else set()).add(key)
+        if item is not None and not _uses(item.config, key, configs):
+            if isinstance(item.name, str) and isinstance(item.version, str):
+                light[key] = Known(item, shown, None, relative, sig)
                 continue
             if item.exact:
-                absent.add(key)
-                continue
-        index = read_light(file, shown, settings.max_file_size)
-        if index is not None and not _uses(index.config, file, configs):
-            light[key] = Spec(index.document, file, settings)
-            cache.put(relative, sig, Identity.of(index.document, exact=False))
+                continue  # declares no identity, as a full parse found
+        index = read_light(Path(key), shown, settings.max_file_size)
+        if index is not None and not _uses(index.config, key, configs):
+            item = Identity.of(index.document, exact=False)
+            light[key] = Known(item, shown, index.document, relative, sig)
+            cache.put(relative, sig, item)
             continue
-        load.append((file, False))
+        signatures[key] = (relative, sig)
+        load.append((Path(key), False))
     seen = set(order)
     for key, file in named.items():
         if file.suffix != ".json" and key not in seen:
             order.append(key)
             load.append((file, True))
-    return Survey(order, light, load, configs, exact, absent, cache, signatures)
+    return Survey(order, light, load, configs, cache, signatures)
 
 
-def _uses(config: str | None, file: Path, configs: set[Path]) -> bool:
-    return bool(configs) and config is not None and (file.parent / config).resolve() in configs
+def _uses(config: str | None, file: str, configs: set[Path]) -> bool:
+    if not configs or config is None:
+        return False
+    return (Path(os.path.dirname(file)) / config).resolve() in configs

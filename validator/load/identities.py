@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from validator import __version__
 from validator.diagnostics import DataPath
@@ -35,19 +34,19 @@ def signature(info: os.stat_result) -> Signature:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(NamedTuple):
     """What the repository rules read of an import that is not checked.
 
     `exact` says it came from the full parse; a light read may still be confirmed by one.
+    A named tuple: a warm run makes one per import of the repository.
     """
 
     name: Any
     version: Any
     config: str | None
     at: Position | None  # where the version is
-    ignores: dict[int, frozenset[str]] = field(default_factory=dict)
-    exact: bool = False
+    ignores: dict[int, frozenset[str]]
+    exact: bool
 
     def document(self, shown: str) -> Document | None:
         """A slim document with the identity, or None when the import declares none."""
@@ -59,13 +58,13 @@ class Identity:
         positions: dict[DataPath, Position] = {(): Position(1, 1)}
         if self.at is not None:
             positions[("version",)] = self.at
-        return Document(shown, data, positions, ignores=self.ignores)
+        return Document(shown, data, positions, ignores=dict(self.ignores))
 
     @classmethod
     def of(cls, document: Document | None, *, exact: bool) -> Identity:
         data = document.data if document is not None else None
         if document is None or not isinstance(data, dict):
-            return cls(None, None, None, None, exact=exact)
+            return cls(None, None, None, None, {}, exact)
         config = data.get("config")
         return cls(
             data.get("name"),
@@ -87,21 +86,47 @@ def _encode(sig: Signature, item: Identity) -> list[Any]:
     return [list(sig), _text(item.name), _text(item.version), item.config, at, ignores, item.exact]
 
 
+_STR_OR_NONE = (str, type(None))
+_INT_OR_NONE = (int, type(None))
+
+
 def _decode(record: Any, sig: Signature) -> Identity | None:
     """The identity in a record `_encode` wrote for this signature, else None (a changed
-    file, or a damaged cache)."""
-    try:
-        signed, name, version, config, at, ignores, exact = record
-        if signed != list(sig):
+    file, or a damaged cache). A warm run decodes one per import: the common record (a
+    matching signature, text or null, a position of four numbers, no ignore comment) is
+    checked with as few operations as possible; anything else is checked in full."""
+    if type(record) is not list or len(record) != 7:
+        return None
+    signed, name, version, config, at, ignores, exact = record
+    if type(signed) is not list or len(signed) != 4 or tuple(signed) != sig:
+        return None
+    if (
+        type(name) not in _STR_OR_NONE
+        or type(version) not in _STR_OR_NONE
+        or type(config) not in _STR_OR_NONE
+    ):
+        return None
+    position = None
+    if at is not None:
+        if type(at) is not list or len(at) != 4:
             return None
-        position = Position(*at) if at is not None else None
-        marks = {int(line): frozenset(map(str, ids)) for line, ids in ignores.items()}
-    except (TypeError, ValueError, AttributeError):
+        line, column, key_line, key_column = at
+        if (
+            type(line) is not int
+            or type(column) is not int
+            or type(key_line) not in _INT_OR_NONE
+            or type(key_column) not in _INT_OR_NONE
+        ):
+            return None
+        position = Position(line, column, key_line, key_column)
+    if type(ignores) is not dict:
         return None
-    if not all(t is None or isinstance(t, str) for t in (name, version, config)):
-        return None
-    if position is not None and not all(isinstance(n, int | None) for n in position):
-        return None
+    marks: dict[int, frozenset[str]] = {}
+    if ignores:
+        try:
+            marks = {int(line): frozenset(map(str, ids)) for line, ids in ignores.items()}
+        except (TypeError, ValueError):
+            return None
     return Identity(name, version, config, position, marks, exact is True)
 
 
