@@ -14,30 +14,17 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+from validator.check.dataschema_gate import compiled_valid
 from validator.check.schema import remembered
 from validator.diagnostics import TYPE_NAMES, DataPath, dotted, kind_of, suggest
 
-if TYPE_CHECKING:  # jsonschema is imported when a data schema is checked, not before
+if TYPE_CHECKING:  # jsonschema is imported when a data schema fails, not before
     from jsonschema.exceptions import ValidationError
-    from jsonschema.protocols import Validator
 
 FILE = "file"
 TYPES = ("string", "number", "integer", "boolean", "object", "array", "null", FILE)
-_DRAFT_NAMES = {
-    "Draft3Validator": "draft-03",
-    "Draft4Validator": "draft-04",
-    "Draft6Validator": "draft-06",
-    "Draft7Validator": "draft-07",
-    "Draft201909Validator": "draft 2019-09",
-    "Draft202012Validator": "draft 2020-12",
-}
-
-
-def draft_name(draft: type[Validator]) -> str:
-    """How messages name a draft: `draft-07`, `draft 2020-12`."""
-    return _DRAFT_NAMES[draft.__name__]
-
 
 # Keywords that no draft's validator class lists: annotations, the `if` branches, and `$defs`
 # (a `$ref` into it works in every draft, so older schemas use it too).
@@ -53,6 +40,85 @@ _LIST = {"allOf", "anyOf", "oneOf", "prefixItems", "items", "extends"}
 _MAP = {"properties", "patternProperties", "definitions", "$defs", "dependentSchemas"}
 _MAP |= {"dependencies"}
 
+# The keywords of each draft's validator class and meta-schema properties (jsonschema 4's),
+# written out so that naming a draft and its keywords imports no validator:
+# tests/test_dataschema_drafts.py compares them with jsonschema's.
+_COMMON = {"$ref", "additionalItems", "additionalProperties", "dependencies", "enum"}
+_COMMON |= {"exclusiveMaximum", "exclusiveMinimum", "format", "items", "maxItems", "maxLength"}
+_COMMON |= {"maximum", "minItems", "minLength", "minimum", "pattern", "patternProperties"}
+_COMMON |= {"properties", "required", "type", "uniqueItems"} | _ANNOTATIONS
+_DRAFT4 = _COMMON | {"id", "allOf", "anyOf", "oneOf", "not", "definitions", "multipleOf"}
+_DRAFT4 |= {"maxProperties", "minProperties"}
+_DRAFT6 = (_DRAFT4 - {"id"}) | {"$id", "const", "contains", "propertyNames"}
+_DRAFT7 = _DRAFT6 | {"if", "contentEncoding", "contentMediaType"}
+_DRAFT2019 = _DRAFT7 | _VOCABULARIES | {"$recursiveRef", "dependentRequired"}
+_DRAFT2019 |= {"dependentSchemas", "unevaluatedItems", "unevaluatedProperties"}
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A JSON Schema draft, as a data schema's `$schema` names it."""
+
+    name: str  # how messages name it: `draft-07`, `draft 2020-12`
+    validator: str  # jsonschema's class for it
+    uri: str  # its meta-schema's id
+    keywords: frozenset[str]
+    compiled: bool  # jsonschema-rs knows its meta-schema
+
+
+DRAFTS = (
+    Draft(
+        "draft-03",
+        "Draft3Validator",
+        "http://json-schema.org/draft-03/schema#",
+        frozenset(_COMMON | {"id", "disallow", "divisibleBy", "extends"}),
+        False,
+    ),
+    Draft(
+        "draft-04",
+        "Draft4Validator",
+        "http://json-schema.org/draft-04/schema#",
+        frozenset(_DRAFT4),
+        True,
+    ),
+    Draft(
+        "draft-06",
+        "Draft6Validator",
+        "http://json-schema.org/draft-06/schema#",
+        frozenset(_DRAFT6),
+        True,
+    ),
+    Draft(
+        "draft-07",
+        "Draft7Validator",
+        "http://json-schema.org/draft-07/schema#",
+        frozenset(_DRAFT7),
+        True,
+    ),
+    Draft(
+        "draft 2019-09",
+        "Draft201909Validator",
+        "https://json-schema.org/draft/2019-09/schema",
+        frozenset(_DRAFT2019),
+        True,
+    ),
+    Draft(
+        "draft 2020-12",
+        "Draft202012Validator",
+        "https://json-schema.org/draft/2020-12/schema",
+        frozenset((_DRAFT2019 - {"additionalItems"}) | {"$dynamicRef", "prefixItems"}),
+        True,
+    ),
+)
+DRAFT7 = DRAFTS[3]
+# As jsonschema looks a `$schema` up: by its URI normalised with `urlsplit(...).geturl()`.
+_BY_URI = {urlsplit(d.uri).geturl(): d for d in DRAFTS}
+
+
+def draft_name(draft: Draft) -> str:
+    """How messages name a draft: `draft-07`, `draft 2020-12`."""
+    return draft.name
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -63,29 +129,24 @@ class Problem:
     suggestion: str | None = None
 
 
-def draft_of(schema: Mapping[str, Any]) -> type[Validator]:
+def draft_of(schema: Mapping[str, Any]) -> Draft:
     """The draft the schema names in `$schema`, draft-07 when it names none (or none we know)."""
-    from jsonschema import Draft7Validator, validators
-
-    if not isinstance(schema.get("$schema"), str):
-        return Draft7Validator
-    return validators.validator_for(schema, default=Draft7Validator)
+    declared = schema.get("$schema")
+    if not isinstance(declared, str):
+        return DRAFT7
+    return _BY_URI.get(urlsplit(declared).geturl(), DRAFT7)
 
 
 def names_known_draft(schema: Mapping[str, Any]) -> bool:
     declared = schema.get("$schema")
     if declared is None:
         return True
-    meta = draft_of(schema).META_SCHEMA
-    meta_id = str(meta.get("$id", meta.get("id", "")))
+    meta_id = draft_of(schema).uri
     return isinstance(declared, str) and declared.rstrip("#") == meta_id.rstrip("#")
 
 
-def keywords(draft: type[Validator]) -> frozenset[str]:
-    known = set(draft.VALIDATORS) | set(draft.META_SCHEMA.get("properties", {})) | _ANNOTATIONS
-    if draft.__name__ in ("Draft201909Validator", "Draft202012Validator"):
-        known |= _VOCABULARIES
-    return frozenset(known)
+def keywords(draft: Draft) -> frozenset[str]:
+    return draft.keywords
 
 
 def subschemas(schema: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, dict[str, Any]]]:
@@ -133,19 +194,24 @@ def invalid(schema: Mapping[str, Any]) -> list[Problem]:
 
 
 @functools.cache
-def _checker(draft: Any) -> Any:
+def _checker(draft: Draft) -> Any:
+    import jsonschema
     from jsonschema import validators
 
-    meta = validators.validator_for(draft.META_SCHEMA, default=draft)
-    return meta(draft.META_SCHEMA, format_checker=meta.FORMAT_CHECKER)
+    cls = getattr(jsonschema, draft.validator)
+    meta = validators.validator_for(cls.META_SCHEMA, default=cls)
+    return meta(cls.META_SCHEMA, format_checker=meta.FORMAT_CHECKER)
 
 
 def _invalid(schema: Mapping[str, Any]) -> Iterator[Problem]:
     """One problem per failing place."""
     draft = draft_of(schema)
+    checked = _file_as_string(schema)
+    if compiled_valid(checked, draft):
+        return
     checker = _checker(draft)
     seen: set[Problem] = set()  # 2020-12 reaches one place through several dynamic refs
-    for error in checker.iter_errors(_file_as_string(schema)):
+    for error in checker.iter_errors(checked):
         problem = _explain(_type_name(error) or _best(error), draft)
         if problem not in seen:
             seen.add(problem)
@@ -175,7 +241,7 @@ def _names_types(error: ValidationError) -> bool:
     return error.validator == "enum" and isinstance(allowed, list) and "object" in allowed
 
 
-def _explain(error: ValidationError, draft: type[Validator]) -> Problem:
+def _explain(error: ValidationError, draft: Draft) -> Problem:
     path: DataPath = tuple(error.absolute_path)
     where = f"`{dotted(path)}`" if path else "the schema"
     if _names_types(error):
