@@ -54,3 +54,13 @@ def test_validate_of_a_valid_file_imports_nothing_it_does_not_use(repo: Path) ->
     loaded = imported(repo, "validate", str(target.relative_to(repo)))
     assert "yaml" in loaded
     assert not loaded & {"jsonschema", "sqlite3", "requests", "git", "ruamel", "urllib3"}
+
+
+def test_validate_of_a_file_with_valid_data_schemas_imports_no_jsonschema(repo: Path) -> None:
+    """jsonschema-rs vouches for the request and response schemas (MA418): jsonschema is
+    imported only to explain a schema that fails."""
+    target = write(repo, "models/demo-model/1.0.0.yaml", GOOD_IMPORT)
+    assert "data:" in GOOD_IMPORT
+    loaded = imported(repo, "validate", str(target.relative_to(repo)))
+    assert "jsonschema_rs" in loaded
+    assert "jsonschema" not in loaded
