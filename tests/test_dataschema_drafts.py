@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT
-from validator.check import dataschema
+from validator.check import dataschema, drafts
 from validator.check.dataschema_gate import compiled_valid
 
 pytest.importorskip("jsonschema_rs")
@@ -25,9 +25,9 @@ jsonschema = pytest.importorskip("jsonschema")
 
 def _reference_keywords(cls: Any) -> frozenset[str]:
     known = set(cls.VALIDATORS) | set(cls.META_SCHEMA.get("properties", {}))
-    known |= dataschema._ANNOTATIONS
+    known |= drafts._ANNOTATIONS
     if cls.__name__ in ("Draft201909Validator", "Draft202012Validator"):
-        known |= dataschema._VOCABULARIES
+        known |= drafts._VOCABULARIES
     return frozenset(known)
 
 
@@ -139,7 +139,7 @@ def test_the_gate_vouches_only_for_what_jsonschema_finds_valid(
 
 def test_a_valid_schema_passes_the_gate() -> None:
     assert compiled_valid(
-        {"type": "object", "properties": {"a": {"type": "string"}}}, dataschema.DRAFT7
+        {"type": "object", "properties": {"a": {"type": "string"}}}, drafts.DRAFT7
     )
 
 

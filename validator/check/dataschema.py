@@ -14,110 +14,38 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from validator.check.dataschema_gate import compiled_valid
+from validator.check.drafts import DRAFTS, Draft, draft_name, draft_of, keywords, names_known_draft
 from validator.check.schema import remembered
 from validator.diagnostics import TYPE_NAMES, DataPath, dotted, kind_of, suggest
 
 if TYPE_CHECKING:  # jsonschema is imported when a data schema fails, not before
     from jsonschema.exceptions import ValidationError
 
+__all__ = [
+    "DRAFTS",
+    "Draft",
+    "Problem",
+    "declares_file",
+    "draft_name",
+    "draft_of",
+    "invalid",
+    "keywords",
+    "names_known_draft",
+    "subschemas",
+    "unknown_keywords",
+]
+
 FILE = "file"
 TYPES = ("string", "number", "integer", "boolean", "object", "array", "null", FILE)
 
-# Keywords that no draft's validator class lists: annotations, the `if` branches, and `$defs`
-# (a `$ref` into it works in every draft, so older schemas use it too).
-_ANNOTATIONS = {"$schema", "$comment", "title", "description", "default", "examples", "readOnly"}
-_ANNOTATIONS |= {"writeOnly", "then", "else", "$defs"}
-_VOCABULARIES = {"$anchor", "$vocabulary", "$dynamicAnchor", "$recursiveAnchor", "$id"}
-_VOCABULARIES |= {"deprecated", "contentEncoding", "contentMediaType", "contentSchema"}
-_VOCABULARIES |= {"maxContains", "minContains"}
 # Where subschemas sit: one schema, a list of schemas, or a mapping of names to schemas.
 _ONE = {"additionalItems", "additionalProperties", "contains", "propertyNames", "if", "then"}
 _ONE |= {"else", "not", "unevaluatedItems", "unevaluatedProperties", "contentSchema", "items"}
 _LIST = {"allOf", "anyOf", "oneOf", "prefixItems", "items", "extends"}
 _MAP = {"properties", "patternProperties", "definitions", "$defs", "dependentSchemas"}
 _MAP |= {"dependencies"}
-
-# The keywords of each draft's validator class and meta-schema properties (jsonschema 4's),
-# written out so that naming a draft and its keywords imports no validator:
-# tests/test_dataschema_drafts.py compares them with jsonschema's.
-_COMMON = {"$ref", "additionalItems", "additionalProperties", "dependencies", "enum"}
-_COMMON |= {"exclusiveMaximum", "exclusiveMinimum", "format", "items", "maxItems", "maxLength"}
-_COMMON |= {"maximum", "minItems", "minLength", "minimum", "pattern", "patternProperties"}
-_COMMON |= {"properties", "required", "type", "uniqueItems"} | _ANNOTATIONS
-_DRAFT4 = _COMMON | {"id", "allOf", "anyOf", "oneOf", "not", "definitions", "multipleOf"}
-_DRAFT4 |= {"maxProperties", "minProperties"}
-_DRAFT6 = (_DRAFT4 - {"id"}) | {"$id", "const", "contains", "propertyNames"}
-_DRAFT7 = _DRAFT6 | {"if", "contentEncoding", "contentMediaType"}
-_DRAFT2019 = _DRAFT7 | _VOCABULARIES | {"$recursiveRef", "dependentRequired"}
-_DRAFT2019 |= {"dependentSchemas", "unevaluatedItems", "unevaluatedProperties"}
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """A JSON Schema draft, as a data schema's `$schema` names it."""
-
-    name: str  # how messages name it: `draft-07`, `draft 2020-12`
-    validator: str  # jsonschema's class for it
-    uri: str  # its meta-schema's id
-    keywords: frozenset[str]
-    compiled: bool  # jsonschema-rs knows its meta-schema
-
-
-DRAFTS = (
-    Draft(
-        "draft-03",
-        "Draft3Validator",
-        "http://json-schema.org/draft-03/schema#",
-        frozenset(_COMMON | {"id", "disallow", "divisibleBy", "extends"}),
-        False,
-    ),
-    Draft(
-        "draft-04",
-        "Draft4Validator",
-        "http://json-schema.org/draft-04/schema#",
-        frozenset(_DRAFT4),
-        True,
-    ),
-    Draft(
-        "draft-06",
-        "Draft6Validator",
-        "http://json-schema.org/draft-06/schema#",
-        frozenset(_DRAFT6),
-        True,
-    ),
-    Draft(
-        "draft-07",
-        "Draft7Validator",
-        "http://json-schema.org/draft-07/schema#",
-        frozenset(_DRAFT7),
-        True,
-    ),
-    Draft(
-        "draft 2019-09",
-        "Draft201909Validator",
-        "https://json-schema.org/draft/2019-09/schema",
-        frozenset(_DRAFT2019),
-        True,
-    ),
-    Draft(
-        "draft 2020-12",
-        "Draft202012Validator",
-        "https://json-schema.org/draft/2020-12/schema",
-        frozenset((_DRAFT2019 - {"additionalItems"}) | {"$dynamicRef", "prefixItems"}),
-        True,
-    ),
-)
-DRAFT7 = DRAFTS[3]
-# As jsonschema looks a `$schema` up: by its URI normalised with `urlsplit(...).geturl()`.
-_BY_URI = {urlsplit(d.uri).geturl(): d for d in DRAFTS}
-
-
-def draft_name(draft: Draft) -> str:
-    """How messages name a draft: `draft-07`, `draft 2020-12`."""
-    return draft.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,26 +55,6 @@ class Problem:
     path: DataPath
     message: str
     suggestion: str | None = None
-
-
-def draft_of(schema: Mapping[str, Any]) -> Draft:
-    """The draft the schema names in `$schema`, draft-07 when it names none (or none we know)."""
-    declared = schema.get("$schema")
-    if not isinstance(declared, str):
-        return DRAFT7
-    return _BY_URI.get(urlsplit(declared).geturl(), DRAFT7)
-
-
-def names_known_draft(schema: Mapping[str, Any]) -> bool:
-    declared = schema.get("$schema")
-    if declared is None:
-        return True
-    meta_id = draft_of(schema).uri
-    return isinstance(declared, str) and declared.rstrip("#") == meta_id.rstrip("#")
-
-
-def keywords(draft: Draft) -> frozenset[str]:
-    return draft.keywords
 
 
 def subschemas(schema: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, dict[str, Any]]]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from validator.check.dataschema import Draft
+    from validator.check.drafts import Draft
 
 # Keywords whose values the meta-schemas check with `format` or `pattern`.
 _FORMATTED = frozenset(
