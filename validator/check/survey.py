@@ -25,6 +25,7 @@ from validator.check.rules.repository import identity
 from validator.check.subject import Spec, absolute
 from validator.errors import UserError
 from validator.load.document import Document, display
+from validator.load.folders import FolderCache, walk_cached
 from validator.load.identities import Identity, IdentityCache, Signature
 from validator.load.imports import load_import
 from validator.load.index import read_light
@@ -203,14 +204,14 @@ def survey(files: Sequence[Path], settings: Settings, walked: Walked | None = No
     # Under the working directory, a file is shown as its folder is, and then its name.
     inside = not os.path.isabs(shown_models)
     prefix = "" if shown_models == "." else shown_models + "/"
-    for entry, relative in walk(str(models)):
-        key = entry.path
+    folders = FolderCache(settings.root)
+    for key, relative in walk_cached(str(models), folders):
         order.append(key)
         if key in named:
             load.append((named[key], True))
             continue
         try:
-            info = entry.stat()
+            info = os.stat(key)
         except OSError:
             load.append((Path(key), False))
             continue
@@ -231,6 +232,7 @@ def survey(files: Sequence[Path], settings: Settings, walked: Walked | None = No
             continue
         signatures[key] = (relative, sig)
         load.append((Path(key), False))
+    folders.save()
     seen = set(order)
     for key, file in named.items():
         if file.suffix != ".json" and key not in seen:
