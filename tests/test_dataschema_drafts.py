@@ -83,6 +83,8 @@ def _config_schemas() -> list[Any]:
 
 D7 = "http://json-schema.org/draft-07/schema#"
 D4 = "http://json-schema.org/draft-04/schema#"
+D6 = "http://json-schema.org/draft-06/schema#"
+D2019 = "https://json-schema.org/draft/2019-09/schema"
 D2020 = "https://json-schema.org/draft/2020-12/schema"
 HANDWRITTEN: list[dict[str, Any]] = [
     {"type": "object", "properties": {"image": {"type": "file"}}},
@@ -93,6 +95,10 @@ HANDWRITTEN: list[dict[str, Any]] = [
     {"$schema": D2020, "prefixItems": [{"type": "string"}], "items": False},
     {"$schema": D4, "required": [], "exclusiveMinimum": True},
     {"$schema": D4, "exclusiveMinimum": 3},
+    {"$schema": D4, "enum": []},
+    {"$schema": D4, "enum": [1, 1]},
+    {"$schema": D6, "enum": [1, 1], "required": []},
+    {"$schema": D2019, "dependentRequired": {"a": ["b", "b"]}, "minContains": -1},
     {"$schema": D7, "exclusiveMinimum": True},
     {"required": ["a", "a"]},
     {"enum": [1, True]},
@@ -152,6 +158,10 @@ _VALUES = st.one_of(
 )
 _KEY_NAMES = ["type", "items", "properties", "required", "minLength", "enum", "not", "anyOf"]
 _KEY_NAMES += ["prefixItems", "exclusiveMinimum", "additionalProperties", "uniqueItems", "const"]
+_KEY_NAMES += ["dependencies", "dependentRequired", "allOf", "oneOf", "contains", "propertyNames"]
+_KEY_NAMES += ["if", "then", "maxItems", "multipleOf", "definitions", "$defs", "examples"]
+_KEY_NAMES += ["title", "default", "additionalItems", "unevaluatedItems", "deprecated", "readOnly"]
+_KEY_NAMES += ["contentMediaType", "minContains", "maximum", "exclusiveMaximum", "minimum"]
 _KEYS = st.sampled_from([*_KEY_NAMES, "$schema", "x"])
 _SCHEMAS = st.recursive(
     _VALUES,
@@ -161,7 +171,9 @@ _SCHEMAS = st.recursive(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(_KEYS, _SCHEMAS, max_size=4), st.sampled_from([None, D4, D7, D2020]))
+@given(
+    st.dictionaries(_KEYS, _SCHEMAS, max_size=4), st.sampled_from([None, D4, D6, D7, D2019, D2020])
+)
 def test_generated_schemas_are_vouched_for_only_when_valid(
     schema: dict[str, Any], declared: str | None
 ) -> None:

@@ -13,7 +13,8 @@ trusted only where the two engines cannot differ:
 - numbers are compared and typed alike only for integers (a float such as `1.0` is an
   integer to one engine and a number to the other, and `1 == 1.0` for `uniqueItems`), so a
   schema holding a float, or anything that is not JSON, is given to jsonschema;
-- draft-03, which jsonschema-rs does not know, always goes to jsonschema.
+- draft-03, which jsonschema-rs does not know, and draft-04, whose meta-schema it reads
+  differently (an empty or repeating `enum` passes), always go to jsonschema.
 """
 
 from __future__ import annotations
