@@ -83,6 +83,13 @@ def test_an_upper_case_suffix_is_a_finding_not_a_silent_prune(
     assert result.code == 1
     assert f"models/churn/0.3.0{suffix}:1:1: MA001 error the suffix `{suffix}`" in result.err
     assert stored(synced) == BOTH
+    shown = f"models/churn/0.3.0{suffix}:1:1: MA001 error the suffix `{suffix}`"
+    checked = run("validate")  # validate says it too, and honours the configuration
+    assert checked.code == 1 and shown in checked.out
+    assert run("validate", "models/churn").out.count(shown) == 1
+    assert shown not in run("validate", "models/churn/0.2.0.yaml").out  # files named: no walk
+    write(synced, ".modelarts-gitops.yaml", "ignore: [MA001]\n")
+    assert run("validate").code == 0
 
 
 def test_an_empty_desired_state_deletes_nothing_even_with_force(run: Run, synced: Path) -> None:

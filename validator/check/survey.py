@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from validator.check.registry import checks
 from validator.check.rules.repository import identity
 from validator.check.subject import Spec, absolute
+from validator.diagnostics import Located
 from validator.errors import UserError
 from validator.load.document import Document, display
 from validator.load.folders import FolderCache, walk_cached
@@ -38,9 +39,14 @@ SUFFIXES = (".yaml", ".yml")
 Walked = MutableMapping[Path, list[Path]]  # folder (absolute) -> the YAML files under it
 
 
-def walk(folder: str, relative: str = "") -> Iterator[tuple[os.DirEntry[str], str]]:
+def walk(
+    folder: str, relative: str = "", odd: list[Path] | None = None
+) -> Iterator[tuple[os.DirEntry[str], str]]:
     """The YAML files under `folder` in `os.walk` order (files, then sub-folders, sorted),
-    with their path relative to it; symlinked folders are not entered, as `os.walk` does."""
+    with their path relative to it; symlinked folders are not entered, as `os.walk` does.
+
+    Files whose suffix is `.YAML`, `.Yml`… are added to `odd`: imports in all but name.
+    """
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
@@ -56,15 +62,21 @@ def walk(folder: str, relative: str = "") -> Iterator[tuple[os.DirEntry[str], st
             folders.append(entry)
         elif entry.name.endswith(SUFFIXES):
             yield entry, relative + entry.name
+        elif odd is not None and entry.name.lower().endswith(SUFFIXES):
+            odd.append(Path(entry.path))
     for entry in folders:
         if not entry.is_symlink():
-            yield from walk(entry.path, f"{relative}{entry.name}/")
+            yield from walk(entry.path, f"{relative}{entry.name}/", odd)
 
 
 def collect_files(
-    paths: Sequence[Path], settings: Settings, walked: Walked | None = None
+    paths: Sequence[Path],
+    settings: Settings,
+    walked: Walked | None = None,
+    odd: list[Path] | None = None,
 ) -> list[Path]:
-    """The files named, folders expanded to the YAML files under them (kept in `walked`)."""
+    """The files named, folders expanded to the YAML files under them (kept in `walked`;
+    files in those folders with an upper-case YAML suffix are added to `odd`)."""
     if not paths:
         default = settings.root / settings.models_dir
         if not default.is_dir():
@@ -73,7 +85,7 @@ def collect_files(
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = [Path(entry.path) for entry, _ in walk(str(path))]
+            found = [Path(entry.path) for entry, _ in walk(str(path), odd=odd)]
             if walked is not None:
                 walked[absolute(path)] = found
             files.extend(found)
@@ -82,6 +94,19 @@ def collect_files(
         else:
             raise UserError(f"{path}: no such file or folder")
     return list(dict.fromkeys(files))
+
+
+def odd_suffixes(odd: Sequence[Path]) -> list[Located]:
+    """MA001 for each file with an upper-case YAML suffix: never silently skipped."""
+    found = []
+    for path in odd:
+        suffix = path.suffix
+        message = (
+            f"the suffix `{suffix}` is not read as an import; rename the file to"
+            f" `{path.stem}{suffix.lower()}` (plan and sync refuse until then)"
+        )
+        found.append(Located(display(path), 1, 1, "MA001", message))
+    return found
 
 
 # The repository rules that read nothing of an import but its identity, and, without a

@@ -162,7 +162,8 @@ def cmd_validate(
     walked: dict[Path, list[Path]] = {}
     if check_images:
         settings = replace(settings, images=replace(settings.images, check=True))
-    files = collect_files(paths, settings, walked)
+    odd: list[Path] = []  # `.YAML`, `.Yml`… in the folders given: never skipped silently
+    files = collect_files(paths, settings, walked, odd)
     ref = (base if base is not None else default_base(os.environ)) or None  # --base "": none
     if changed_only and ref is None:
         raise UserError("--changed-only needs --base REF (or a pull request's base branch)")
@@ -174,6 +175,11 @@ def cmd_validate(
     diagnostics = validate(
         files, settings, base=state, changed=changed, workers=workers, walked=walked
     )
+    if odd and changed is None:
+        from validator.check.run import finalize
+        from validator.check.survey import odd_suffixes
+
+        diagnostics = sorted({*diagnostics, *finalize(odd_suffixes(odd), {}, settings)})
     reported = reported_changed(files, changed) if changed is not None else files
     unused = unused_configs(reported, settings)
     for config in unused:

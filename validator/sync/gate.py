@@ -19,35 +19,17 @@ from typing import TYPE_CHECKING
 from validator.check.subject import Spec
 from validator.diagnostics import Diagnostic, Located, Severity
 from validator.errors import Exit, UserError
-from validator.load.document import Document, display
+from validator.load.document import Document
 from validator.settings import Settings
 
 if TYPE_CHECKING:
     from validator.check.survey import Walked
 
 MANDATORY = ("MA0", "MA1", "MA201", "MA202", "MA601")
-SUFFIXES = (".yaml", ".yml")
 
 
 def mandatory(rule: str) -> bool:
     return rule.startswith(MANDATORY)
-
-
-def odd_suffixes(folder: Path) -> list[Located]:
-    """Files whose suffix is `.YAML`, `.Yml`…: an import in all but name, so never skipped."""
-    found = []
-    for parent, folders, names in os.walk(folder):
-        folders.sort()
-        for name in sorted(names):
-            suffix = os.path.splitext(name)[1]
-            if suffix.lower() in SUFFIXES and suffix not in SUFFIXES:
-                shown = display(Path(parent, name))
-                message = (
-                    f"the suffix `{suffix}` is not read as an import; rename the file to"
-                    f" `{Path(name).stem}{suffix.lower()}` (plan and sync refuse until then)"
-                )
-                found.append(Located(shown, 1, 1, "MA001", message))
-    return found
 
 
 def gate_diagnostics(
@@ -78,13 +60,14 @@ def gated_specs(settings: Settings) -> list[Spec]:
 
     Inline ignore comments still silence the optional rules, never the mandatory ones.
     """
-    from validator.check.survey import collect_files
+    from validator.check.survey import collect_files, odd_suffixes
     from validator.report import reporter
 
     walked: Walked = {}  # every import is loaded in full: the survey needs no second walk
-    files = collect_files([], settings, walked)
+    odd: list[Path] = []
+    files = collect_files([], settings, walked, odd)
     located, specs, documents = _checked(files, settings, walked)
-    located.extend(odd_suffixes(settings.root / settings.models_dir))
+    located.extend(odd_suffixes(odd))
     errors = [
         d for d in gate_diagnostics(located, settings, documents) if d.severity is Severity.ERROR
     ]
