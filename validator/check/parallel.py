@@ -20,19 +20,19 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from validator.check.part import PER_IMPORT, check_part, run_rule
 from validator.check.registry import checks
-from validator.check.run import check_part, finalize, run_rule
-from validator.check.subject import Repository, Spec
+from validator.check.run import documents_of, finalize
+from validator.check.subject import Repository, Spec, absolute, slim
 from validator.check.survey import Walked, survey
-from validator.diagnostics import DataPath, Diagnostic, Located
+from validator.diagnostics import Diagnostic, Located
 from validator.load.document import Document
 from validator.load.git_base import BaseState
 from validator.settings import Settings
 
 CHUNKS_PER_WORKER = 4  # a few each, so that one slow chunk does not leave a core idle
-# Repository rules that look at one import at a time (and the base): they run in the
-# workers, on full imports. The others compare files and run here, on names and versions.
-PER_IMPORT = frozenset({"MA602", "MA604"})
+# The repository rules in PER_IMPORT look at one import at a time (and the base): they run
+# in the workers, on full imports. The others compare files and run here, on slim specs.
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,16 +44,19 @@ class _Job:
     changed: set[Path] | None
     base: BaseState | None
     whole: bool  # send back each import's whole data and config (plan's desired state)
+    load: list[tuple[Path, bool]]  # chunks are lists of indices into it
 
 
 @dataclass(frozen=True, slots=True)
 class _Done:
-    """A checked chunk, as it travels back: its findings, and its imports as slim specs."""
+    """A checked chunk, as it travels back, by index into the job's `load`: its findings,
+    the document of each import that loaded (slim) with its config document (None when
+    slim), the targets, and the config file each import uses."""
 
     located: list[Located]
-    specs: dict[Path, Spec]
-    targets: set[Path]
-    uses: dict[Path, Path]  # import file (as given) -> the config file it uses
+    documents: list[tuple[int, Document, Document | None]]
+    targets: list[int]
+    uses: dict[int, Path]
 
 
 _job: _Job | None = None
@@ -100,46 +103,52 @@ def check_parallel(
     desired state); otherwise with what the repository rules read.
     """
     found = survey(files, settings, walked)
-    job = _Job(settings, found.configs, changed, base, whole)
-    uses: dict[Path, Path] = {}  # import -> the config file it uses, once a pass has seen it
+    job = _Job(settings, found.configs, changed, base, whole, found.load)
+    uses: dict[int, Path] = {}  # import -> the config file it uses, once a pass has seen it
     for _ in range(2):  # the first pass guesses the groups; a second knows them
         chunks = _chunks(found.load, workers * CHUNKS_PER_WORKER, uses)
         if len(chunks) < 2:
             return None
         done = _map(job, chunks, workers)
-        uses = {file: config for part in done for file, config in part.uses.items()}
+        uses = {index: config for part in done for index, config in part.uses.items()}
         users = {(config, n) for n, part in enumerate(done) for config in part.uses.values()}
         if len(users) == len(set(uses.values())):  # no config file has users in two chunks
             break
     else:
         return None
-    loaded = {key: spec for part in done for key, spec in part.specs.items()}
-    targets = frozenset(key for part in done for key in part.targets)
+
+    def key(index: int) -> Path:
+        return absolute(found.load[index][0])
+
+    loaded: dict[Path, Spec] = {}
+    for part in done:
+        for index, document, config in part.documents:
+            file = found.load[index][0]
+            loaded[key(index)] = Spec(document, file, settings, config, uses.get(index))
+        part.documents.clear()  # each spec holds its document now
+    targets = frozenset(key(index) for part in done for index in part.targets)
     specs = found.ordered(loaded, settings, targets, base)
     repository = Repository(tuple(specs), settings, targets, base)
     located = [item for part in done for item in part.located]
     for rule in checks("repository"):
         if rule.id not in PER_IMPORT:
             located.extend(run_rule(rule, repository, None))
-    documents = {s.document.path: s.document for s in specs}  # what `check` has, slimmer
-    return Checked(located, specs, documents)
+    return Checked(located, specs, documents_of(located, specs, {}))
 
 
-def _chunks(
-    load: list[tuple[Path, bool]], count: int, uses: dict[Path, Path]
-) -> list[list[tuple[Path, bool]]]:
-    """`load` cut into up to `count` chunks of similar size, keeping the users of a config
-    file together (guessed by folder while `uses` does not say), each chunk in order."""
+def _chunks(load: list[tuple[Path, bool]], count: int, uses: dict[int, Path]) -> list[list[int]]:
+    """Indices into `load` cut into up to `count` chunks of similar size, keeping the users
+    of a config file together (guessed by folder while `uses` does not say), each in order."""
     groups: dict[Path, list[int]] = {}
     for index, (file, _) in enumerate(load):
-        groups.setdefault(uses.get(file, file.parent), []).append(index)
+        groups.setdefault(uses.get(index, file.parent), []).append(index)
     chunks: list[list[int]] = [[] for _ in range(min(count, len(groups)))]
     for group in sorted(groups.values(), key=len, reverse=True):
         min(chunks, key=len).extend(group)
-    return [[load[i] for i in sorted(chunk)] for chunk in chunks]
+    return [sorted(chunk) for chunk in chunks]
 
 
-def _map(job: _Job, chunks: list[list[tuple[Path, bool]]], workers: int) -> list[_Done]:
+def _map(job: _Job, chunks: list[list[int]], workers: int) -> list[_Done]:
     context = multiprocessing.get_context("fork")  # workers inherit the job and the imports
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(job,))
     try:
@@ -154,39 +163,31 @@ def _start(job: _Job) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
-def _check_chunk(load: list[tuple[Path, bool]]) -> _Done:
+def _check_chunk(chunk: list[int]) -> _Done:
     assert _job is not None
     settings, base = _job.settings, _job.base
-    part = check_part(load, _job.configs, settings, _job.changed)
-    repository = Repository(tuple(part.specs.values()), settings, frozenset(part.targets), base)
-    for rule in checks("repository"):
-        if rule.id in PER_IMPORT:
-            part.located.extend(run_rule(rule, repository, None))
-    keep = _whole if _job.whole else _slim
-    slim = {key: keep(spec) for key, spec in part.specs.items()}
-    uses = {s.file: s.config_file for s in part.specs.values() if s.config_file is not None}
-    return _Done(part.located, slim, part.targets, uses)
-
-
-def _slim(spec: Spec) -> Spec:
-    """What MA601 and MA603 read: name, version, where the version is, the ignore comments."""
-    full = spec.document
-    data = {key: full.data[key] for key in ("name", "version") if key in full.data}
-    wanted: tuple[DataPath, ...] = ((), ("version",))
-    positions = {p: full.positions[p] for p in wanted if p in full.positions}
-    document = Document(full.path, data, positions, ignores=full.ignores)
-    return Spec(document, spec.file, spec.settings)
+    load = [_job.load[i] for i in chunk]
+    part = check_part(load, _job.configs, settings, _job.changed, whole=_job.whole, base=base)
+    specs = part.specs
+    if part.whole:  # full specs (plan's desired state, online image checks): MA602, MA604 next
+        repository = Repository(tuple(specs.values()), settings, frozenset(part.targets), base)
+        for rule in checks("repository"):
+            if rule.id in PER_IMPORT:
+                part.located.extend(run_rule(rule, repository, None))
+        keep = _whole if _job.whole else slim
+        specs = {key: keep(spec) for key, spec in specs.items()}
+    where = {
+        key: index for index, key in zip(chunk, map(absolute, (f for f, _ in load)), strict=True)
+    }
+    documents = [(where[key], spec.document, spec.config) for key, spec in specs.items()]
+    uses = {where[k]: s.config_file for k, s in specs.items() if s.config_file is not None}
+    return _Done(part.located, documents, [where[key] for key in part.targets], uses)
 
 
 def _whole(spec: Spec) -> Spec:
-    """All of an import's data and its config's, without the positions nobody reads."""
-    slim = _slim(spec)
-    document = Document(
-        slim.document.path,
-        spec.document.data,
-        slim.document.positions,
-        ignores=slim.document.ignores,
-    )
+    """All of an import's data and its config's, with the slim spec's positions and ignores."""
+    thin = slim(spec).document
+    document = Document(thin.path, spec.document.data, thin.positions, ignores=thin.ignores)
     config = spec.config
     if config is not None:
         config = Document(config.path, config.data, {})

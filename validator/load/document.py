@@ -103,9 +103,18 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
 
 
 def display(path: Path) -> str:
-    """How a file is named in diagnostics: relative to the working directory when inside it."""
+    """How a file is named in diagnostics: relative to the working directory when inside it.
+
+    Hot (once per file): a path under the working directory is cut as text, which is what
+    `os.path.relpath` gives there, and pathlib is left for the rest.
+    """
     absolute = os.path.abspath(path)
-    relative = os.path.relpath(absolute)
+    here = os.getcwd()
+    inside = here.rstrip("/") + "/"
+    if absolute.startswith(inside) and len(absolute) > len(inside):
+        relative = absolute[len(inside) :]
+        return absolute if relative.startswith("..") else relative
+    relative = os.path.relpath(absolute, here)
     if relative.startswith(".."):
         return absolute
     return Path(relative).as_posix()

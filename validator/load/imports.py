@@ -28,20 +28,29 @@ class LoadedImport:
     problems: list[Located] = field(default_factory=list)
 
 
-ConfigCache = dict[Path, tuple[Document | None, list[Located]]]
+# config file -> its document, its problems, and the path itself (one object for all users)
+ConfigCache = dict[Path, tuple[Document | None, list[Located], Path]]
 
 
-def load_import(file: Path, root: Path, max_size: int, cache: ConfigCache) -> LoadedImport:
-    """The file and its config, read; a loader bug is one located finding, not a crash."""
+def load_import(
+    file: Path, root: Path, max_size: int, cache: ConfigCache, places: Places | None = None
+) -> LoadedImport:
+    """The file and its config, read; a loader bug is one located finding, not a crash.
+
+    `places`, when given, remembers where each config path leads from each folder: a run
+    resolves a config path once for all the imports of a folder that name it.
+    """
     try:
-        return _load_import(file, root, max_size, cache)
+        return _load_import(file, root, max_size, cache, places)
     except (OSError, RecursionError, ValueError, TypeError, KeyError, IndexError) as error:
         reason = f"{type(error).__name__}: {str(error)[:200]}"
         message = f"the file could not be read ({reason}); please report this as a bug"
         return LoadedImport(file, None, problems=[Located(display(file), 1, 1, "MA001", message)])
 
 
-def _load_import(file: Path, root: Path, max_size: int, cache: ConfigCache) -> LoadedImport:
+def _load_import(
+    file: Path, root: Path, max_size: int, cache: ConfigCache, places: Places | None
+) -> LoadedImport:
     name = display(file)
     if file.is_symlink() and not file.resolve().is_relative_to(root.resolve()):
         message = "the file is a symlink to outside the repository; it is not read"
@@ -57,7 +66,7 @@ def _load_import(file: Path, root: Path, max_size: int, cache: ConfigCache) -> L
     if isinstance(value, dict):
         loaded.config = document.at(("config",))
     elif isinstance(value, str) and value:
-        _load_config_file(loaded, document, value, root, max_size, cache)
+        _load_config_file(loaded, document, value, root, max_size, cache, places)
     return loaded
 
 
@@ -68,50 +77,68 @@ def _load_config_file(
     root: Path,
     max_size: int,
     cache: ConfigCache,
+    places: Places | None,
 ) -> None:
-    def problem(rule: str, message: str, hint: str | None = None) -> None:
+    key = (os.path.dirname(loaded.file), value)
+    place = places.get(key) if places is not None else None
+    if place is None:
+        place = _place(loaded.file, value, root)
+        if places is not None:
+            places[key] = place
+    if isinstance(place, tuple):
         line, column = document.locate(("config",))
-        loaded.problems.append(Located(document.path, line, column, rule, message, hint))
+        loaded.problems.append(Located(document.path, line, column, *place))
+        return
+    entry = cache.get(place)
+    if entry is None:  # its problems are reported once, by the pipeline
+        entry = cache[place] = (*_read_json(place, max_size), place)
+    loaded.config, _, loaded.config_file = entry
+
+
+Problem = tuple[str, str, "str | None"]  # rule, message, hint
+# (folder of the import, config path as written) -> the config file, or why there is none
+Places = dict[tuple[str, str], "Path | Problem"]
+
+
+def _place(file: Path, value: str, root: Path) -> Path | Problem:
+    """The config file `value` names from `file`'s folder, or the problem with it."""
+
+    def problem(rule: str, message: str, hint: str | None = None) -> Problem:
+        return (rule, message, hint)
 
     if "\0" in value:
-        problem("MA403", f"config path `{value}` holds a NUL character; no file can be named so")
-        return
+        return problem(
+            "MA403", f"config path `{value}` holds a NUL character; no file can be named so"
+        )
     if Path(value).is_absolute() or value.startswith("~"):
-        problem("MA402", f"config path `{value}` is absolute; write it relative to this file")
-        return
-    target = loaded.file.parent / value
+        return problem(
+            "MA402", f"config path `{value}` is absolute; write it relative to this file"
+        )
+    target = file.parent / value
     root = root.resolve()
     lexical = Path(os.path.normpath(target.absolute()))
     if not lexical.is_relative_to(root):
-        problem("MA402", f"config path `{value}` leads outside the repository")
-        return
+        return problem("MA402", f"config path `{value}` leads outside the repository")
     try:
         resolved = target.resolve()
         exists = resolved.exists()
     except RuntimeError:  # a symlink loop on Python 3.11
-        problem("MA403", f"config path `{value}` is a symlink loop")
-        return
+        return problem("MA403", f"config path `{value}` is a symlink loop")
     except OSError as error:  # a name over the length limit, a loop (3.13), no permission
         if error.errno == errno.ELOOP:
-            problem("MA403", f"config path `{value}` is a symlink loop")
-        else:
-            problem("MA403", f"config path `{value}` cannot be used: {error.strerror or error}")
-        return
+            return problem("MA403", f"config path `{value}` is a symlink loop")
+        return problem("MA403", f"config path `{value}` cannot be used: {error.strerror or error}")
     if not resolved.is_relative_to(root):
-        problem("MA402", f"config path `{value}` is a symlink that leads outside the repository")
-        return
+        return problem(
+            "MA402", f"config path `{value}` is a symlink that leads outside the repository"
+        )
     if not exists:
         folder = posixpath.dirname(value)
         siblings = [posixpath.join(folder, p.name) for p in target.parent.glob("*.json")]
-        problem("MA401", f"config file `{value}` does not exist", suggest(value, siblings))
-        return
+        return problem("MA401", f"config file `{value}` does not exist", suggest(value, siblings))
     if not resolved.is_file():
-        problem("MA403", f"config path `{value}` is not a regular file")
-        return
-    loaded.config_file = resolved
-    if resolved not in cache:  # its problems are reported once, by the pipeline
-        cache[resolved] = _read_json(resolved, max_size)
-    loaded.config = cache[resolved][0]
+        return problem("MA403", f"config path `{value}` is not a regular file")
+    return resolved
 
 
 def _read_json(path: Path, max_size: int) -> tuple[Document | None, list[Located]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 try:
     from yaml import CSafeLoader as _Base
@@ -49,8 +49,16 @@ class Loader(_Base):
     """libyaml with a memo in front of PyYAML's Python resolver, which it calls per scalar.
 
     The tag of a plain scalar depends on its text only, and a repository repeats the same
-    keys and values in every file.
+    keys and values in every file. Without path resolvers (the safe loader has none), any
+    other node's tag is its kind's default, and the per-node path hooks do nothing: they
+    are then answered by builtins, which libyaml calls without a Python frame.
     """
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        if _NO_PATHS:
+            self.descend_resolver = _NOTHING.get  # type: ignore[method-assign,assignment]
+            self.ascend_resolver = _NOTHING.clear  # type: ignore[method-assign]
 
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode and implicit[0]:
@@ -60,11 +68,19 @@ class Loader(_Base):
                 if len(value) <= _MEMO_TEXT and len(_RESOLVED) < _MEMO_SIZE:
                     _RESOLVED[value] = tag
             return tag
+        if _NO_PATHS:
+            return _STR if kind is ScalarNode else _SEQ if kind is SequenceNode else _MAP
         return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
 
 
+_NO_PATHS = not _Base.yaml_path_resolvers
+_NOTHING: dict[Any, Any] = {}  # never holds anything: get(a, b) is b, clear() is None
 _RESOLVED: dict[str, str] = {}
-_MEMO_TEXT, _MEMO_SIZE = 64, 1 << 16
+_MEMO_TEXT, _MEMO_SIZE = 64, 1 << 12  # the keys and common values; small: memory stays flat
+
+
+# Position(...) without the named tuple's Python-level constructor: one frame less per node
+_new = tuple.__new__
 
 
 class Abort(Exception):
@@ -123,7 +139,7 @@ class Builder:
         for index, item in enumerate(node.value):
             mark = item.start_mark
             child = (*path, index)
-            positions[child] = Position(mark.line + 1, mark.column + 1)
+            positions[child] = _new(Position, (mark.line + 1, mark.column + 1, None, None))
             if inline and type(item) is ScalarNode and item.tag == _STR:
                 items.append(item.value)
             else:
@@ -133,29 +149,33 @@ class Builder:
     def _mapping(self, node: MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
         self._check_tag(node, _MAP)
         out: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
         positions, inline = self.positions, self.seen is None and depth < MAX_DEPTH
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode or key_node.tag not in _KEY_TAGS:
                 if key_node.tag == _MERGE:
                     raise Abort(*start_of(key_node), "MA007", "merge keys (<<) are not allowed")
                 raise Abort(*start_of(key_node), "MA006", "mapping keys must be plain text")
-            key = str(key_node.value)
-            key_mark = key_node.start_mark
-            if key in first_line:
+            key = key_node.value  # libyaml gives text
+            child = (*path, key)
+            if key in out:
+                first = positions[child].key_line
                 self.report(
                     key_node,
                     "MA002",
-                    f"duplicate key `{key}` (first at line {first_line[key]}); "
+                    f"duplicate key `{key}` (first at line {first}); "
                     "YAML loaders silently keep only one of them",
                     "remove one of the two",
                 )
                 continue
-            value_mark = value_node.start_mark
-            first_line[key] = key_mark.line + 1
-            child = (*path, key)
-            positions[child] = Position(
-                value_mark.line + 1, value_mark.column + 1, key_mark.line + 1, key_mark.column + 1
+            key_mark, value_mark = key_node.start_mark, value_node.start_mark
+            positions[child] = _new(
+                Position,
+                (
+                    value_mark.line + 1,
+                    value_mark.column + 1,
+                    key_mark.line + 1,
+                    key_mark.column + 1,
+                ),
             )
             if inline and type(value_node) is ScalarNode and value_node.tag == _STR:
                 out[key] = value_node.value

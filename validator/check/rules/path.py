@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from validator.check.registry import rule
-from validator.check.rules.identity import NAME_CHAR, version_problem
+from validator.check.rules.identity import NAME_TEXT, version_problem
 from validator.check.subject import Spec
 from validator.diagnostics import Finding, Severity
 
@@ -28,8 +28,10 @@ def path_agrees(spec: Spec) -> Iterator[Finding]:
     name, version = spec.data.get("name"), spec.data.get("version")
     if not isinstance(name, str) or not isinstance(version, str) or version_problem(version):
         return  # MA201/MA202 report a malformed name or version
-    if not name or len(name) > 64 or not all(NAME_CHAR.fullmatch(c) for c in name):
+    if not name or len(name) > 64 or not NAME_TEXT.fullmatch(name):
         return  # MA201 reports it; a path made of a bad name would be bad too
+    if _in_place(spec, name, version):
+        return  # the common case, decided on text
     models = spec.settings.root / spec.settings.models_dir  # the root is already resolved
     file = Path(os.path.abspath(spec.file))
     if not file.is_relative_to(models):
@@ -56,6 +58,23 @@ def path_agrees(spec: Spec) -> Iterator[Finding]:
         yield Finding(
             ("version",), f"version `{version}` does not match the file name `{file.name}`", hint
         )
+
+
+def _in_place(spec: Spec, name: str, version: str) -> bool:
+    """True when the file is `<models>/<name>/<version>.yaml` (or `.yml`) exactly."""
+    settings = spec.settings
+    where = (str(settings.root), settings.models_dir)
+    models = _MODELS.get(where)
+    if models is None:
+        models = _MODELS[where] = str(settings.root / settings.models_dir) + "/"
+    file = os.path.abspath(spec.file)
+    if not file.startswith(models):
+        return False
+    folder, slash, base = file[len(models) :].partition("/")
+    return bool(slash) and folder == name and base in (f"{version}.yaml", f"{version}.yml")
+
+
+_MODELS: dict[tuple[str, str], str] = {}  # (root, models folder) -> the models path, with "/"
 
 
 def _taken(folder: Path, file: Path) -> set[str]:

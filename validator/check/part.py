@@ -1,0 +1,176 @@
+"""Checking some imports: each one loaded, its rules run while it is at hand.
+
+The import and config rules run on the targets, and what a run keeps of each import is
+its slim spec (see `validator.check.subject.slim`), unless the caller needs the full
+ones (plan and sync's desired state, the online image checks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from validator.check.bounds import rule_failed
+from validator.check.registry import Rule, checks
+from validator.check.subject import ConfigUse, Repository, Spec, absolute, slim
+from validator.diagnostics import Finding, Located
+from validator.load.document import Document
+from validator.load.git_base import BaseState
+from validator.load.imports import ConfigCache, LoadedImport, Places, load_import
+from validator.settings import Settings
+
+# Repository rules that look at one import at a time (and the base): with slim specs they
+# run on each import while it is loaded. The others compare files, on slim specs.
+PER_IMPORT = frozenset({"MA602", "MA604"})
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Some imports loaded in full and checked by the import and config rules."""
+
+    located: list[Located]
+    specs: dict[Path, Spec]  # by `absolute` path; slim unless `whole`
+    targets: set[Path]
+    documents: dict[str, Document]  # by shown path: imports, config files (none when slim)
+    whole: bool = True  # False: the specs are slim, and MA602/MA604 have run
+
+
+def check_part(
+    load: Sequence[tuple[Path, bool]],
+    configs: set[Path],
+    settings: Settings,
+    changed: set[Path] | None,
+    *,
+    whole: bool = True,
+    base: BaseState | None = None,
+) -> Part:
+    """Load `load` (file, named) and run the import and config rules on the targets among them.
+
+    Every import that uses a config file must be in the same part: config rules see all users.
+    With `whole`, every spec is kept in full (plan and sync need the desired state); else
+    each import is checked while it is loaded, with MA602 and MA604 (against `base`), and
+    only its slim spec is kept. Online image checks need the full specs: they keep `whole`.
+    """
+    if whole or settings.images.check:
+        return _check_whole(load, configs, settings, changed)
+    cache: ConfigCache = {}
+    places: Places = {}
+    specs: dict[Path, Spec] = {}
+    targets: set[Path] = set()
+    located: list[Located] = []
+    shared: dict[Path, list[Spec]] = {}  # config file -> its checked users, slim
+    imports, uses = checks("import"), checks("config")
+    per_import = [r for r in checks("repository") if r.id in PER_IMPORT] if base else []
+    for file, named in load:
+        key = absolute(file)
+        loaded = load_import(file, settings.root, settings.max_file_size, cache, places)
+        target = (named or loaded.config_file in configs) and _changed(loaded, changed)
+        if target:
+            targets.add(key)
+            located.extend(loaded.problems)
+        if loaded.document is None:
+            continue
+        spec = Spec(loaded.document, file, settings, loaded.config, loaded.config_file)
+        kept = specs[key] = slim(spec)
+        if not target:
+            continue
+        for rule in imports:
+            located.extend(run_rule(rule, spec, spec.document))
+        if per_import:
+            alone = Repository((spec,), settings, frozenset((key,)), base)
+            for rule in per_import:
+                located.extend(run_rule(rule, alone, None))
+        if spec.config_file is not None:
+            shared.setdefault(spec.config_file, []).append(kept)
+        elif spec.config is not None:
+            use = ConfigUse(spec.config, (spec,), settings)
+            for rule in uses:
+                located.extend(run_rule(rule, use, use.document))
+    for path, users in shared.items():
+        config, problems, _ = cache[path]
+        located.extend(problems)
+        if config is not None:
+            use = ConfigUse(config, tuple(users), settings)
+            for rule in uses:
+                located.extend(run_rule(rule, use, use.document))
+    return Part(located, specs, targets, {}, whole=False)  # the specs hold the documents
+
+
+def _check_whole(
+    load: Sequence[tuple[Path, bool]],
+    configs: set[Path],
+    settings: Settings,
+    changed: set[Path] | None,
+) -> Part:
+    cache: ConfigCache = {}
+    places: Places = {}
+    specs: dict[Path, Spec] = {}
+    targets: set[Path] = set()
+    located: list[Located] = []
+    for file, named in load:
+        key = absolute(file)
+        loaded = load_import(file, settings.root, settings.max_file_size, cache, places)
+        if (named or loaded.config_file in configs) and _changed(loaded, changed):
+            targets.add(key)
+            located.extend(loaded.problems)
+        if loaded.document is not None:
+            specs[key] = Spec(loaded.document, file, settings, loaded.config, loaded.config_file)
+    documents = {s.document.path: s.document for s in specs.values()}
+    chosen = [s for key, s in specs.items() if key in targets]
+    for spec in chosen:
+        for rule in checks("import"):
+            located.extend(run_rule(rule, spec, spec.document))
+    if settings.images.check and chosen:  # opt-in: the only path that touches the network
+        from validator.images.online import online_located
+
+        located.extend(online_located(chosen, settings))
+    for use in _config_uses(chosen, settings):
+        documents.setdefault(use.document.path, use.document)
+        for rule in checks("config"):
+            located.extend(run_rule(rule, use, use.document))
+    used = {s.config_file for s in chosen if s.config_file is not None}
+    located.extend(p for path in used for p in cache[path][1])
+    return Part(located, specs, targets, documents)
+
+
+def _changed(loaded: LoadedImport, changed: set[Path] | None) -> bool:
+    """With `--changed-only`: the import file changed, or the config file it uses did."""
+    if changed is None:
+        return True
+    return loaded.file.resolve() in changed or loaded.config_file in changed
+
+
+def _config_uses(specs: Iterable[Spec], settings: Settings) -> Iterator[ConfigUse]:
+    """Each config document once, with every checked import that uses it."""
+    shared: dict[Path, list[Spec]] = {}
+    for spec in specs:
+        if spec.config is None:
+            continue
+        if spec.config_file is None:
+            yield ConfigUse(spec.config, (spec,), settings)
+        else:
+            shared.setdefault(spec.config_file, []).append(spec)
+    for users in shared.values():
+        config = users[0].config
+        assert config is not None
+        yield ConfigUse(config, tuple(users), settings)
+
+
+def run_rule(rule: Rule, subject: object, document: Document | None) -> Iterator[Located]:
+    """The rule's findings, located. A rule that fails keeps what it found before, and
+    adds one finding naming it, so a bug in one rule never hides any other finding."""
+    assert rule.check is not None
+    try:
+        for finding in rule.check(subject):
+            yield locate(finding, rule.id, document)
+    except Exception as error:
+        yield rule_failed(rule.id, document, error)
+
+
+def locate(finding: Finding, rule_id: str, document: Document | None) -> Located:
+    target = finding.document or document
+    assert target is not None, f"rule {rule_id} found something without a document"
+    line, column = target.locate(finding.path, finding.at)
+    rule = finding.rule or rule_id
+    return Located(target.path, line, column, rule, finding.message, finding.suggestion)
