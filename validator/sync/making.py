@@ -16,6 +16,13 @@ from validator.sync.plan import Action, Change, Facts, Ownership, Plan, owned, p
 
 
 def make_plan(settings: Settings, registry: Registry, prune: bool, replace: bool) -> Plan:
+    from validator.check.run import quiet_gc
+
+    with quiet_gc():  # a plan, like a validation, makes many objects and no cycles
+        return _make_plan(settings, registry, prune, replace)
+
+
+def _make_plan(settings: Settings, registry: Registry, prune: bool, replace: bool) -> Plan:
     from validator.sync.desired import desired_state
     from validator.sync.gate import gated_specs
     from validator.sync.ownership import read_history
