@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
+import requests
 
+from validator.images.client import new_session as image_session
 from validator.registry.transport import new_session
 
 
@@ -67,19 +69,24 @@ def test_no_proxy_is_followed_per_host(
     assert [line for line, _ in seen] == ["GET /v1/p/models HTTP/1.1"]
 
 
+@pytest.mark.parametrize("make", [new_session, lambda: image_session(2, 0.1)])
 def test_netrc_credentials_are_never_sent(
     recorder: tuple[str, list[tuple[str, dict[str, str]]]],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
+    make: Callable[[], requests.Session],
 ) -> None:
+    """Neither the ModelArts client nor the image-registry client: a ~/.netrc entry would
+    replace the Authorization header a request carries."""
     url, seen = recorder
     netrc = tmp_path / ".netrc"
     netrc.write_text("machine 127.0.0.1 login someone password hunter2\n", encoding="utf-8")
     netrc.chmod(0o600)
     monkeypatch.setenv("NETRC", str(netrc))
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    session = new_session()
-    session.get(f"{url}/v1/p/models", headers={"X-Auth-Token": "t"}, timeout=5)
+    session = make()
+    sent = {"X-Auth-Token": "t", "Authorization": "Bearer ours"}
+    session.get(f"{url}/v1/p/models", headers=sent, timeout=5)
     headers = seen[0][1]
-    assert "Authorization" not in headers
+    assert headers["Authorization"] == "Bearer ours"
     assert headers["X-Auth-Token"] == "t"

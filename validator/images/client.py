@@ -22,6 +22,7 @@ from urllib3.util.retry import Retry
 
 from validator.images.credentials import Credential, Credentials
 from validator.registry.scrub import remember, scrub
+from validator.registry.session import Session
 from validator.settings import ImagePolicy
 
 MAX_BODY = 4 << 20  # a manifest or image config is a few KiB; refuse to buffer a flood
@@ -81,7 +82,7 @@ def new_session(concurrency: int, backoff: float) -> requests.Session:
         retry_after_max=RETRY_AFTER_MAX,
         raise_on_status=False,
     )
-    session = requests.Session()
+    session = Session()
     adapter = HTTPAdapter(max_retries=retry, pool_maxsize=max(concurrency, 1))
     session.mount("https://", adapter)
     session.mount("http://", adapter)

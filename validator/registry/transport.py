@@ -12,7 +12,6 @@ import re
 import time
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -21,6 +20,7 @@ from urllib3.util.retry import Retry
 from validator.registry.auth import Auth
 from validator.registry.base import AlreadyExists, ModelInUse, RegistryError
 from validator.registry.scrub import scrub_data
+from validator.registry.session import Session
 from validator.registry.signing import canonical_query
 from validator.registry.wire import error_line, retryable
 
@@ -43,44 +43,11 @@ def new_session(backoff: float = 0.5, pool: int = 10) -> requests.Session:
         raise_on_status=False,
         respect_retry_after_header=False,
     )
-    session = _Session()
+    session = Session()
     adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=pool)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
-
-
-class _Session(requests.Session):
-    """A session that reads the environment's proxy and CA settings once per host.
-
-    requests reads them on every request (all of os.environ, twice), and looks in ~/.netrc
-    for credentials whenever a request carries no `auth`: about a millisecond a request, the
-    most of a ShowModel's client time on a fast network. Credentials here are our own
-    headers, so ~/.netrc is never consulted.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.auth = _own_headers
-        self._environment: dict[tuple[str, str], dict[str, Any]] = {}
-
-    def merge_environment_settings(  # type: ignore[override]
-        self, url: str, proxies: Any, stream: Any, verify: Any, cert: Any
-    ) -> Any:
-        if proxies or stream is not None or verify is not None or cert is not None:
-            return super().merge_environment_settings(url, proxies, stream, verify, cert)
-        parts = urlsplit(url)
-        key = (parts.scheme, parts.netloc)
-        found: Any = self._environment.get(key)
-        if found is None:
-            found = super().merge_environment_settings(url, {}, None, None, None)
-            self._environment[key] = found
-        return {**found, "proxies": dict(found["proxies"])}
-
-
-def _own_headers(request: Any) -> Any:
-    """The session's `auth`: the request already carries its credentials as headers."""
-    return request
 
 
 _SECONDS = re.compile(r"[0-9]{1,9}")
