@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from validator.check.drafts import names_known_draft
+
 if TYPE_CHECKING:
     from validator.check.drafts import Draft
 
@@ -77,10 +79,7 @@ def compiled_valid(schema: Any, draft: Draft) -> bool:
     False means "ask jsonschema"."""
     if not draft.compiled or not isinstance(schema, dict):
         return False
-    declared = schema.get("$schema")
-    if declared is not None and (
-        not isinstance(declared, str) or declared.rstrip("#") != draft.uri.rstrip("#")
-    ):
+    if not names_known_draft(schema):  # `draft` is the one the schema names
         return False
     if not _plain_json(schema) or _formatted(schema):
         return False

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from validator.check.part import PER_IMPORT, check_part, run_rule
 from validator.check.registry import checks
@@ -27,8 +28,10 @@ from validator.check.subject import Repository, Spec, absolute, slim
 from validator.check.survey import Walked, survey
 from validator.diagnostics import Diagnostic, Located
 from validator.load.document import Document
-from validator.load.git_base import BaseState
 from validator.settings import Settings
+
+if TYPE_CHECKING:  # git_base is needed for --base only
+    from validator.load.git_base import BaseState
 
 CHUNKS_PER_WORKER = 4  # a few each, so that one slow chunk does not leave a core idle
 # The repository rules in PER_IMPORT look at one import at a time (and the base): they run

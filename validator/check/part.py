@@ -10,15 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from validator.check.bounds import rule_failed
 from validator.check.registry import Rule, checks
 from validator.check.subject import ConfigUse, Repository, Spec, absolute, slim
 from validator.diagnostics import Finding, Located
 from validator.load.document import Document
-from validator.load.git_base import BaseState
 from validator.load.imports import ConfigCache, LoadedImport, Places, load_import
 from validator.settings import Settings
+
+if TYPE_CHECKING:  # git_base is needed for --base only
+    from validator.load.git_base import BaseState
 
 # Repository rules that look at one import at a time (and the base): with slim specs they
 # run on each import while it is loaded. The others compare files, on slim specs.

@@ -13,6 +13,7 @@ import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from validator.check import rules as _rules  # noqa: F401  (registers every rule family)
 from validator.check.bounds import capped, clip
@@ -22,8 +23,10 @@ from validator.check.subject import Repository, Spec
 from validator.check.survey import Walked, collect_files, survey
 from validator.diagnostics import Diagnostic, Located
 from validator.load.document import Document
-from validator.load.git_base import BaseState
 from validator.settings import Settings
+
+if TYPE_CHECKING:  # git_base is needed for --base only
+    from validator.load.git_base import BaseState
 
 __all__ = ["PER_IMPORT", "check", "check_part", "collect_files", "locate", "run_rule", "validate"]
 

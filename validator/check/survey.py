@@ -26,8 +26,8 @@ from validator.check.subject import Spec, absolute
 from validator.diagnostics import Located
 from validator.errors import UserError
 from validator.load.document import Document, display
-from validator.load.folders import FolderCache, walk_cached
-from validator.load.identities import Identity, IdentityCache, Signature
+from validator.load.folders import SUFFIXES, FolderCache, walk_cached
+from validator.load.identities import Identity, IdentityCache, Signature, signature
 from validator.load.imports import load_import
 from validator.load.index import read_light
 from validator.settings import Settings
@@ -35,7 +35,6 @@ from validator.settings import Settings
 if TYPE_CHECKING:  # git_base is needed for --base only
     from validator.load.git_base import BaseState
 
-SUFFIXES = (".yaml", ".yml")
 Walked = MutableMapping[Path, list[Path]]  # folder (absolute) -> the YAML files under it
 
 
@@ -240,7 +239,7 @@ def survey(files: Sequence[Path], settings: Settings, walked: Walked | None = No
         except OSError:
             load.append((Path(key), False))
             continue
-        sig = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        sig = signature(info)
         shown = prefix + relative if inside else display(Path(key))
         item = cache.get(relative, sig)
         if item is not None and not _uses(item.config, key, configs):

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from validator.load.folders import SUFFIXES
 from validator.settings import Settings
 
-IMPORT_SUFFIXES = (".yaml", ".yml")
-CHECKED_SUFFIXES = (*IMPORT_SUFFIXES, ".json")
+CHECKED_SUFFIXES = (*SUFFIXES, ".json")
 
 
 def config_of(file: Path) -> Path | bool | None:
@@ -33,7 +33,7 @@ def reported_changed(files: Sequence[Path], changed: set[Path]) -> list[Path]:
     for file in files:
         if file.resolve() in changed:
             reported.append(file)
-        elif file.suffix in IMPORT_SUFFIXES:
+        elif file.suffix in SUFFIXES:
             config = config_of(file)
             if config is False or config in changed:
                 reported.append(file)
@@ -48,7 +48,7 @@ def unused_configs(files: Sequence[Path], settings: Settings) -> list[Path]:
     from validator.check.run import collect_files
 
     models = settings.root / settings.models_dir
-    imports = [f for f in files if f.suffix in IMPORT_SUFFIXES]
+    imports = [f for f in files if f.suffix in SUFFIXES]
     if models.is_dir():
         imports += collect_files([models], settings)
     used = set()

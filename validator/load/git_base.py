@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from validator.errors import UserError
+from validator.load.folders import SUFFIXES
 from validator.load.json_file import load_json
 from validator.load.yaml_file import load_yaml
 
@@ -78,7 +79,7 @@ def read_base(root: Path, ref: str, models_dir: str, max_size: int) -> BaseState
             return BaseState(ref, {})
         imports: dict[Key, BaseImport] = {}
         for blob in tree.traverse():
-            if blob.type != "blob" or not blob.path.endswith((".yaml", ".yml")):
+            if blob.type != "blob" or not blob.path.endswith(SUFFIXES):
                 continue
             document, _ = load_yaml(blob.data_stream.read(), blob.path, max_size)
             data = document.data if document is not None else None

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from validator.load.folders import SUFFIXES
 from validator.load.yaml_file import load_yaml
 from validator.state import cache_file, read_json_cache, write_json_cache
 
 CACHE = "history-names.json"
 CACHE_VERSION = "1"
-SUFFIXES = (".yaml", ".yml")
 NO_BLOB = "0" * 40
 MAX_BLOB = 1 << 20
 

@@ -13,6 +13,7 @@ from validator.check.registry import rule
 from validator.check.rules.identity import NAME_TEXT, version_problem
 from validator.check.subject import Spec
 from validator.diagnostics import Finding, Severity
+from validator.load.folders import SUFFIXES
 
 
 @rule("MA207", "the file is models/<name>/<version>.yaml", Severity.WARNING)
@@ -80,7 +81,7 @@ _MODELS: dict[tuple[str, str], str] = {}  # (root, models folder) -> the models 
 def _taken(folder: Path, file: Path) -> set[str]:
     """The versions other files in `folder` are named after (`1.0.0.yaml` takes 1.0.0)."""
     try:
-        names = [p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p != file]
+        names = [p for p in folder.iterdir() if p.suffix in SUFFIXES and p != file]
     except OSError:
         return set()
     return {p.stem for p in names if version_problem(p.stem) is None}
