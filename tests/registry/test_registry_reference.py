@@ -13,8 +13,9 @@ from canned import Answer, CannedFactory, Request, example
 from registry_helpers import PROJECT, spec
 
 from validator.registry.answers import ADDED_CONFIG_KEYS
-from validator.registry.base import ModelInUse, Status, canonical_json
-from validator.sync.plan import differences, not_compared, plan
+from validator.registry.base import ModelInUse, ModelSpec, Status, canonical_json
+from validator.sync.apply import _adopt as adopt
+from validator.sync.plan import Action, Change, differences, not_compared, plan
 
 SHOW = example("show_model.json")
 LIST = example("list_models.json")
@@ -48,12 +49,10 @@ def test_show_model_reads_config_apis_and_the_example_spelling(canned: CannedFac
     assert model.unknown == {"description", "model_algorithm", "model_docs"}
 
 
-def test_a_desired_state_equal_to_the_example_plans_no_change(canned: CannedFactory) -> None:
-    _, client = canned(reference)
-    model = client.get(MODEL_ID)
-    assert model is not None
+def example_spec() -> ModelSpec:
+    """What a file would declare for the example model, with fields the answer lacks."""
     config = {k: v for k, v in json.loads(SHOW["config"]).items() if k not in ADDED_CONFIG_KEYS}
-    wanted = spec(
+    return spec(
         "mnist",
         "1.0.0",
         source_location=SHOW["source_location"],
@@ -63,6 +62,13 @@ def test_a_desired_state_equal_to_the_example_plans_no_change(canned: CannedFact
         model_algorithm="image_classification",
         initial_config=canonical_json(config),
     )
+
+
+def test_a_desired_state_equal_to_the_example_plans_no_change(canned: CannedFactory) -> None:
+    _, client = canned(reference)
+    model = client.get(MODEL_ID)
+    assert model is not None
+    wanted = example_spec()
     assert differences(wanted, model.spec, model.unknown) == ()
     assert not_compared(wanted, model.unknown) == {"description", "model_algorithm"}
     made = plan({wanted.key: wanted}, [model])
@@ -70,6 +76,17 @@ def test_a_desired_state_equal_to_the_example_plans_no_change(canned: CannedFact
     assert made.uncompared == ("description", "model_algorithm")
     # Without the unknown fields, the plan would have called them conflicts.
     assert set(differences(wanted, model.spec)) == {"description", "model_algorithm"}
+
+
+def test_a_create_that_exists_adopts_the_example_like_the_plan_does(
+    canned: CannedFactory,
+) -> None:
+    """After "already exists", the version is adopted by the plan's own comparison: the
+    fields the answer lacks are unknown there too, not a conflict."""
+    _, client = canned(reference)
+    wanted = example_spec()
+    change = Change(Action.CREATE, *wanted.key, desired=wanted)
+    assert adopt(change, client) == f"already present as {MODEL_ID}"
 
 
 def test_config_change_is_seen_through_show_model(canned: CannedFactory) -> None:

@@ -56,7 +56,7 @@ def _adopt(change: Change, registry: Registry) -> str:
     assert change.desired is not None
     for model in registry.list([change.name]):
         if model.spec.key == change.desired.key:
-            differ = differences(change.desired, model.spec)
+            differ = differences(change.desired, model.spec, model.unknown)
             if differ:
                 raise RegistryError(f"exists with other content ({', '.join(differ)}): a conflict")
             return f"already present as {model.model_id}"
