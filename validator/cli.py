@@ -80,8 +80,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = f"registry {arguments.pop('action')}"
     module, function = COMMANDS[name]
     command: Callable[..., int] = getattr(_module(module), function)
-    from validator.registry.base import RegistryError
-
     try:
         return command(**arguments)
     except UserError as error:
@@ -94,9 +92,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"    hint: {visible(problem.suggestion)}", file=sys.stderr)
         print(f"error: {visible(str(error))}", file=sys.stderr)
         return error.exit_code
-    except RegistryError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return Exit.FINDINGS
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
@@ -108,6 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _unexpected(error: Exception) -> int:
     """The failures no command expects, each said in one line."""
+    base = sys.modules.get("validator.registry.base")  # only a registry command raises these
+    if base is not None and isinstance(error, base.RegistryError):
+        print(f"error: {error}", file=sys.stderr)
+        return Exit.FINDINGS
     sqlite3 = sys.modules.get("sqlite3")  # only a command that opened a registry imported it
     if sqlite3 is not None and isinstance(error, sqlite3.Error):
         # a local registry file that is no registry, or damaged

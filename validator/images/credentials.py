@@ -107,10 +107,13 @@ class Credentials:
     def __init__(self, env: Mapping[str, str]) -> None:
         self._env = dict(env)
         self._auths = docker_auths(env)
+        self._found: dict[str, Credential | None] = {}
 
     def __repr__(self) -> str:
         return f"Credentials(<{len(self._auths)} hidden>)"
 
     def for_host(self, host: str) -> Credential | None:
         key = host.lower()
-        return self._auths.get(key) or swr_login(key, self._env)
+        if key not in self._found:  # an SWR login is derived (and remembered) once per host
+            self._found[key] = self._auths.get(key) or swr_login(key, self._env)
+        return self._found[key]

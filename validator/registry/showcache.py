@@ -58,6 +58,5 @@ class ShowCache:
         merged = {**read_json_cache(self.path, VERSION), **self._added}
         if live is not None:
             merged = {k: v for k, v in merged.items() if k in live}
-        if merged != self._entries or self._added:
-            write_json_cache(self.path, VERSION, merged)
+        write_json_cache(self.path, VERSION, merged)
         self._entries, self._added = merged, {}

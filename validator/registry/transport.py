@@ -9,6 +9,7 @@ import email.utils
 import json
 import random
 import re
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -103,6 +104,7 @@ class Transport:
         self._attempts = attempts
         self._session = new_session(backoff, pool)
         self.requests = 0  # answers received, for benchmarks and tests
+        self._counting = threading.Lock()  # ShowModel calls come from several threads
 
     def post_raw(self, url: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
         """For IAM login: a plain POST without our auth headers."""
@@ -138,12 +140,16 @@ class Transport:
             )
 
         response = attempt()
-        self.requests += 1
+        self._count()
         if response.status_code == 401 and self.auth.expire():
             response.close()
             response = attempt()  # the cached IAM token was revoked early: log in once more
-            self.requests += 1
+            self._count()
         return response
+
+    def _count(self) -> None:
+        with self._counting:
+            self.requests += 1
 
     def call(
         self, method: str, path: str, query: Sequence[tuple[str, str]] = ()

@@ -12,7 +12,16 @@ from validator.commands.context import head_commit
 from validator.errors import Exit, UserError
 from validator.registry.base import Registry
 from validator.settings import Settings
-from validator.sync.plan import Action, Change, Facts, Ownership, Plan, owned, plan
+from validator.sync.plan import (
+    Action,
+    Change,
+    Facts,
+    Ownership,
+    Plan,
+    declared_names,
+    owned,
+    plan,
+)
 
 
 def make_plan(settings: Settings, registry: Registry, prune: bool, replace: bool) -> Plan:
@@ -32,7 +41,7 @@ def _make_plan(settings: Settings, registry: Registry, prune: bool, replace: boo
     ownership = Ownership(history.names, settings.owns, settings.protect, history.unknown)
     wanted = {key: d.spec for key, d in desired.items()}
     origin = {key: d.provenance for key, d in desired.items()}
-    declared = {name for name, _ in wanted} | ownership.history
+    declared = declared_names(wanted, ownership)
     # Only owned models matter to a plan: the others' details are never fetched.
     current = registry.list(match=lambda name: owned(name, declared, ownership.owns))
     first = plan(

@@ -108,6 +108,11 @@ class Plan:
         return bool(self.changes)
 
 
+def declared_names(desired: Iterable[Key], ownership: Ownership) -> set[str]:
+    """The names the repository declares: in the models folder now, or in its history."""
+    return {name for name, _ in desired} | ownership.history
+
+
 def owned(name: str, declared: set[str], owns: Sequence[str]) -> bool:
     return name in declared or any(fnmatch.fnmatchcase(name, p) for p in owns)
 
@@ -171,7 +176,7 @@ def plan(
 ) -> Plan:
     ownership = ownership or Ownership(owns=tuple(owns))
     facts = facts or Facts()
-    declared = {name for name, _ in desired} | ownership.history
+    declared = declared_names(desired, ownership)
     mine = owned_models(current, declared, ownership.owns)
     origin = provenance or {}
     by_key: dict[Key, RegistryModel] = {}
