@@ -17,6 +17,7 @@ DIGEST_HEX_LENGTHS = {"sha256": 64, "sha384": 96, "sha512": 128}
 
 _PC = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _DC = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_TAG = rf"\w[\w.-]{{0,{MAX_TAG_LENGTH - 1}}}"
 _DIGEST = "|".join(f"{algo}:[0-9a-f]{{{n}}}" for algo, n in DIGEST_HEX_LENGTHS.items())
 # The first component is a registry host only if it has a "." or ":" or is "localhost"
 # (docker's splitDockerDomain); the lookaheads stop such a component being read as a path.
@@ -24,7 +25,7 @@ _REFERENCE = re.compile(
     rf"(?:(?P<host>{_DC}(?:\.{_DC})+|localhost|\[[0-9a-fA-F:]+\]|{_DC}(?=:))"
     rf"(?::(?P<port>[0-9]+))?/|(?![^/.]*\.[^/]*/)(?!localhost/))"
     rf"(?P<path>{_PC}(?:/{_PC})*)"
-    rf"(?::(?P<tag>\w[\w.-]{{0,{MAX_TAG_LENGTH - 1}}}))?"
+    rf"(?::(?P<tag>{_TAG}))?"
     rf"(?:@(?P<digest>{_DIGEST}))?",
     re.ASCII,
 )
@@ -34,6 +35,7 @@ _SEPARATOR_RUN = re.compile(r"[._-]+")
 _BAD_PATH_CHAR = re.compile(r"[^a-zA-Z0-9._-]")
 _BAD_HOST_CHAR = re.compile(r"[^a-zA-Z0-9-]")
 _BAD_TAG_CHAR = re.compile(r"[^a-zA-Z0-9_.-]")
+TAG = re.compile(_TAG, re.ASCII)  # a tag alone
 _NON_HEX = re.compile(r"[^0-9a-fA-F]")
 _IPV6_CHARS = re.compile(r"[0-9a-fA-F:]+")
 _DIGITS = re.compile(r"[0-9]+")

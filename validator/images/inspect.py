@@ -10,6 +10,7 @@ import hashlib
 import json
 from typing import Any
 
+from validator.check.imageref import TAG
 from validator.diagnostics import suggest
 from validator.images import PLATFORMS
 from validator.images.cache import ImageCache
@@ -101,7 +102,8 @@ class Inspector:
         tags: list[str] = []
         try:
             listed = json.loads(reply.body).get("tags") if reply.status == 200 else None
-            tags = [t for t in listed or () if isinstance(t, str)]
+            # only well-formed tags: a hint never repeats other text the server chose
+            tags = [t for t in listed or () if isinstance(t, str) and TAG.fullmatch(t)]
         except (ValueError, AttributeError):
             pass
         hint = suggest(tag, tags)
