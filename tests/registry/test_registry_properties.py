@@ -5,6 +5,7 @@ The example count is bounded for CI; MODELARTS_GITOPS_HYPOTHESIS_EXAMPLES runs l
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from validator.registry import answers
 from validator.registry.base import RegistryError
+from validator.registry.scrub import scrub_data
 from validator.registry.transport import RETRY_AFTER_MAX, retry_after
 
 EXAMPLES = int(os.environ.get("MODELARTS_GITOPS_HYPOTHESIS_EXAMPLES", "200"))
@@ -74,3 +76,36 @@ def test_any_json_as_a_delete_answer(data: Any) -> None:
 def test_retry_after_is_always_a_bounded_number(value: str) -> None:
     wait = retry_after(value, 0.5)
     assert 0.0 <= wait <= RETRY_AFTER_MAX
+
+
+SECRET_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00<>"),
+    min_size=4,
+    max_size=12,
+).filter(lambda secret: secret not in "hidden")  # never a part of the `<hidden>` mark
+
+
+def strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*strings(k), *strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return []
+
+
+@SETTINGS
+@given(SECRET_TEXT, JSON, st.sampled_from(["", "x", '"', "\\", "\n", "\u00e9", "\ud800"]))
+def test_scrubbed_answers_hold_no_secret(secret: str, answer: Any, around: str) -> None:
+    """Wherever a secret sits in an answer (a key, a value, beside characters JSON escapes),
+    the scrubbed answer holds none of it; an answer that cannot hold it comes back as is."""
+    os.environ["MODELARTS_TOKEN"] = secret
+    try:
+        placed = {f"{around}{secret}": [answer, f"{around}{secret}{around}"], "clean": answer}
+        assert not any(secret in text for text in strings(scrub_data(placed)))
+        encoded = json.dumps(answer, ensure_ascii=False)
+        if not any(character in encoded for character in secret):
+            assert scrub_data(answer) is answer  # nothing to find: not walked, not copied
+    finally:
+        del os.environ["MODELARTS_TOKEN"]

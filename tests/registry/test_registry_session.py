@@ -12,7 +12,9 @@ import pytest
 import requests
 
 from validator.images.client import new_session as image_session
-from validator.registry.transport import new_session
+from validator.registry.auth import TokenAuth
+from validator.registry.base import RegistryError
+from validator.registry.transport import Transport, new_session
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
@@ -90,3 +92,47 @@ def test_netrc_credentials_are_never_sent(
     headers = seen[0][1]
     assert headers["Authorization"] == "Bearer ours"
     assert headers["X-Auth-Token"] == "t"
+
+
+def _transport(endpoint: str) -> Transport:
+    return Transport(endpoint, TokenAuth("t0ken-value"), timeout=(5.0, 5.0), backoff=0.01)
+
+
+def test_reads_go_through_the_proxy_requests_would_choose(
+    recorder: tuple[str, list[tuple[str, dict[str, str]]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`Transport.call` sends its GETs straight on requests' pool: through a plain-HTTP
+    proxy the request line carries the whole URL, as requests sends it."""
+    proxy, seen = recorder
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    http = _transport("http://modelarts.example")
+    for _ in range(2):
+        assert http.call("GET", "/v1/p/models", [("limit", "2")]) == (200, {})
+    wanted = "GET http://modelarts.example/v1/p/models?limit=2 HTTP/1.1"
+    assert [line for line, _ in seen] == [wanted] * 2
+    assert http.requests == 2
+
+
+def test_reads_send_the_headers_a_requests_call_sends(
+    recorder: tuple[str, list[tuple[str, dict[str, str]]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, seen = recorder
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    http = _transport(url)
+    assert http.call("GET", "/v1/p/models/m1") == (200, {})
+    with http.send("GET", "/v1/p/models/m1") as response:
+        assert response.json() == {}
+    (pooled_line, pooled), (plain_line, plain) = seen
+    assert pooled_line == plain_line == "GET /v1/p/models/m1 HTTP/1.1"
+    assert pooled["X-Auth-Token"] == "t0ken-value"
+    assert {k.lower(): v for k, v in pooled.items()} == {k.lower(): v for k, v in plain.items()}
+
+
+def test_a_read_that_reaches_no_server_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    http = Transport("http://127.0.0.1:9", TokenAuth("t0ken-value"), timeout=(1, 1), backoff=0)
+    with pytest.raises(RegistryError) as caught:
+        http.call("GET", "/v1/p/models")
+    assert str(caught.value) == "GET /v1/p/models: ConnectionError from http://127.0.0.1:9"

@@ -8,6 +8,7 @@ obtained are replaced by `<hidden>` before the text reaches a message, a plan or
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -39,11 +40,19 @@ def _spellings(secret: str) -> set[str]:
 
 
 def known_secrets() -> list[str]:
-    values = {os.environ.get(name, "") for name in SECRET_VARS}
+    """Every spelling to hide, longest first (so no value is left half replaced)."""
     with _mutex:
-        values |= _obtained
+        obtained = frozenset(_obtained)
+    return _ordered(tuple(os.environ.get(name, "") for name in SECRET_VARS), obtained)
+
+
+@functools.lru_cache(maxsize=8)
+def _ordered(variables: tuple[str, ...], obtained: frozenset[str]) -> list[str]:
+    """The spellings of these values (each answer of a plan asks; the values rarely change).
+    Callers only read the list."""
+    values = {*variables, *obtained}
     spellings = {s for v in values if len(v) >= MIN_LENGTH for s in _spellings(v)}
-    return sorted(spellings, key=len, reverse=True)  # longest first: no half-replaced value
+    return sorted(spellings, key=len, reverse=True)
 
 
 def scrub(text: str) -> str:
@@ -56,7 +65,7 @@ def scrub(text: str) -> str:
 def scrub_data(value: Any) -> Any:
     """A decoded JSON answer with every string (keys too) scrubbed."""
     secrets = known_secrets()
-    if not secrets:
+    if not secrets or not _may_hold(value, secrets):
         return value
 
     def clean(item: Any) -> Any:
@@ -72,3 +81,14 @@ def scrub_data(value: Any) -> Any:
         return item
 
     return clean(value)
+
+
+def _may_hold(value: Any, secrets: list[str]) -> bool:
+    """False when no string in `value` (keys included) can contain a secret.
+
+    JSON escapes character by character, so a string holding a secret holds, once encoded,
+    the secret's own encoding: one C-speed encode and a search stand in for walking the
+    whole answer (a list page of 1,000 models has some 50,000 strings).
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    return any(json.dumps(secret, ensure_ascii=False)[1:-1] in text for secret in secrets)

@@ -13,8 +13,10 @@ import threading
 import time
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -28,14 +30,12 @@ from validator.registry.wire import error_line, retryable
 RETRY_AFTER_MAX = 60.0  # seconds: a server must not park a sync for hours
 
 
-def new_session(backoff: float = 0.5, pool: int = 10) -> requests.Session:
-    """The one session factory: keep-alive connections (up to `pool` at once).
-
-    urllib3 retries only what never reached an answer (connection errors, dropped reads) for
-    GET/HEAD/DELETE; POST never (a retried create could import the model twice, see
+def connection_retry(backoff: float) -> Retry:
+    """urllib3 retries only what never reached an answer (connection errors, dropped reads)
+    for GET/HEAD/DELETE; POST never (a retried create could import the model twice, see
     `create`). Answers are retried by `Transport.call`, which reads their error codes first.
     """
-    retry = Retry(
+    return Retry(
         total=5,
         backoff_factor=backoff,
         backoff_jitter=backoff,
@@ -44,7 +44,12 @@ def new_session(backoff: float = 0.5, pool: int = 10) -> requests.Session:
         raise_on_status=False,
         respect_retry_after_header=False,
     )
+
+
+def new_session(backoff: float = 0.5, pool: int = 10) -> Session:
+    """The one session factory: keep-alive connections (up to `pool` at once)."""
     session = Session()
+    retry = connection_retry(backoff)
     adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=pool)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
@@ -103,6 +108,8 @@ class Transport:
         self._backoff = backoff
         self._attempts = attempts
         self._session = new_session(backoff, pool)
+        self._retry = connection_retry(backoff)
+        self._pool_timeout = urllib3.Timeout(connect=timeout[0], read=timeout[1])
         self.requests = 0  # answers received, for benchmarks and tests
         self._counting = threading.Lock()  # ShowModel calls come from several threads
 
@@ -162,11 +169,9 @@ class Transport:
         """
         for attempt in range(1, self._attempts + 1):
             try:
-                with self.send(method, path, query) as response:
-                    status, content = response.status_code, response.content
-                    hint = response.headers.get("Retry-After")
-            except requests.RequestException as exc:
-                msg = f"{method} {path}: {type(exc).__name__} from {self.endpoint}"
+                status, content, hint = self._exchange(method, path, query)
+            except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+                msg = f"{method} {path}: {failure_name(exc)} from {self.endpoint}"
                 raise RegistryError(msg) from None
             data = decode(content)
             code = error_code(data)
@@ -179,8 +184,63 @@ class Transport:
             time.sleep(retry_after(hint, backoff_wait(self._backoff, attempt)))
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _exchange(
+        self, method: str, path: str, query: Sequence[tuple[str, str]]
+    ) -> tuple[int, bytes, str | None]:
+        """A bodiless call straight on requests' keep-alive pool: (status, body, Retry-After)."""
+        url = self.endpoint + path + (f"?{canonical_query(query)}" if query else "")
+        found = self._session.pool(url)
+        if found is None:  # pragma: no cover  (only with a custom adapter mounted)
+            with self.send(method, path, query) as answer:
+                return answer.status_code, answer.content, answer.headers.get("Retry-After")
+        pool, whole = found
+        parts = urlsplit(url)
+        target = url if whole else parts.path + (f"?{parts.query}" if parts.query else "")
+        # requests' default headers (User-Agent, Accept, Accept-Encoding), as send() has them
+        plain = {key: str(value) for key, value in self._session.headers.items()}
+        plain["Content-Type"] = "application/json"
+
+        def attempt() -> urllib3.BaseHTTPResponse:
+            return pool.urlopen(
+                method,
+                target,
+                headers=self.auth.headers(method, url, plain, b"", self.post_raw),
+                retries=self._retry,
+                timeout=self._pool_timeout,
+                redirect=False,
+                assert_same_host=False,
+                preload_content=True,
+                decode_content=True,
+            )
+
+        response = attempt()
+        self._count()
+        if response.status == 401 and self.auth.expire():
+            response = attempt()  # the cached IAM token was revoked early: log in once more
+            self._count()
+        return response.status, response.data, response.headers.get("Retry-After")
+
     def close(self) -> None:
         self._session.close()
+
+
+def failure_name(exc: Exception) -> str:
+    """What went wrong before any answer, named as requests names it."""
+    if isinstance(exc, requests.RequestException):
+        return type(exc).__name__
+    reason = getattr(exc, "reason", None) or exc  # MaxRetryError carries the last failure
+    errors = urllib3.exceptions
+    if isinstance(reason, errors.ConnectTimeoutError) and not isinstance(
+        reason, errors.NewConnectionError
+    ):
+        return "ConnectTimeout"
+    if isinstance(reason, errors.ReadTimeoutError):
+        return "ReadTimeout"
+    if isinstance(reason, errors.ProxyError):
+        return "ProxyError"
+    if isinstance(reason, errors.SSLError):
+        return "SSLError"
+    return "ConnectionError"
 
 
 def decode(content: bytes) -> Any:
