@@ -1,5 +1,6 @@
 """A ModelArts-compatible model-management server backed by the local registry.
 
 `api` answers requests, `request` parses and checks them, `faults` injects failures for tests,
-and `serving` runs the HTTP server. The client side lives in `validator.registry`.
+`head` reads a request's head, and `serving` runs the HTTP server. The client side lives in
+`validator.registry`.
 """

@@ -12,7 +12,7 @@ import socket
 import sys
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,6 +20,7 @@ from validator.registry.base import RegistryError
 from validator.registry.local import LocalRegistry
 from validator.server.api import ModelArtsApi, Reply, ServerConfig, error
 from validator.server.faults import FaultConfig
+from validator.server.head import HeadParsingHandler
 
 MAX_BODY = 1 << 20  # a CreateModel body is a few KiB; refuse to buffer more than this
 IDLE_TIMEOUT = 60.0  # seconds an idle keep-alive connection stays open
@@ -45,7 +46,7 @@ class _Server(ThreadingHTTPServer):
                     connection.shutdown(socket.SHUT_RDWR)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(HeadParsingHandler):
     # HTTP/1.1: connections are kept alive between requests, as ModelArts' are.
     protocol_version = "HTTP/1.1"
     timeout = IDLE_TIMEOUT
