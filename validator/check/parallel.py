@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,20 +99,22 @@ def check_parallel(
     workers: int,
     walked: Walked | None = None,
     whole: bool = False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Checked | None:
     """What `check` finds, or None when the caller should check serially.
 
     With `whole`, each import comes back with all its data and its config's (for the
-    desired state); otherwise with what the repository rules read.
+    desired state); otherwise with what the repository rules read. `meanwhile` runs here
+    while the workers check the first pass (the plan reads the registry then).
     """
     found = survey(files, settings, walked)
     job = _Job(settings, found.configs, changed, base, whole, found.load)
     uses: dict[int, Path] = {}  # import -> the config file it uses, once a pass has seen it
-    for _ in range(2):  # the first pass guesses the groups; a second knows them
+    for attempt in range(2):  # the first pass guesses the groups; a second knows them
         chunks = _chunks(found.load, workers * CHUNKS_PER_WORKER, uses)
         if len(chunks) < 2:
             return None
-        done = _map(job, chunks, workers)
+        done = _map(job, chunks, workers, meanwhile if attempt == 0 else None)
         uses = {index: config for part in done for index, config in part.uses.items()}
         users = {(config, n) for n, part in enumerate(done) for config in part.uses.values()}
         if len(users) == len(set(uses.values())):  # no config file has users in two chunks
@@ -151,11 +153,16 @@ def _chunks(load: list[tuple[Path, bool]], count: int, uses: dict[int, Path]) ->
     return [sorted(chunk) for chunk in chunks]
 
 
-def _map(job: _Job, chunks: list[list[int]], workers: int) -> list[_Done]:
+def _map(
+    job: _Job, chunks: list[list[int]], workers: int, meanwhile: Callable[[], None] | None
+) -> list[_Done]:
     context = multiprocessing.get_context("fork")  # workers inherit the job and the imports
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(job,))
     try:
-        return list(pool.map(_check_chunk, chunks))
+        results = pool.map(_check_chunk, chunks)  # every chunk is sent: the workers are forked
+        if meanwhile is not None:
+            meanwhile()  # in this process, after the fork: its threads never reach a worker
+        return list(results)
     finally:
         pool.shutdown(cancel_futures=True)
 

@@ -96,6 +96,10 @@ class PublishFailed(RegistryError):
 class Registry(Protocol):
     """A model registry. Models are immutable per (name, version): create and delete only."""
 
+    # Reads cross a network and cost more than reading the files again: a plan reads such
+    # a registry while the gate's workers check the files (sync/early.py).
+    remote: bool
+
     def list(
         self,
         names: Iterable[str] | None = None,

@@ -41,6 +41,8 @@ PAGE_SIZE = 1000  # ListModels' documented default, the largest page the referen
 class ModelArtsRegistry:
     """`Registry` over `{endpoint}/v1/{project_id}/models`."""
 
+    remote = True
+
     def __init__(
         self,
         endpoint: str,

@@ -70,6 +70,7 @@ class ModelArtsApi:
         self.faults = Faults(config.faults)
         self.logins = 0  # successful IAM logins, so tests can see the token cache work
         self.shows = 0  # ShowModel answers, so tests and benchmarks can count detail reads
+        self.lists = 0  # ListModels pages answered
 
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Reply:
         path = urlsplit(target).path
@@ -144,6 +145,7 @@ class ModelArtsApi:
         where, params, order = to_sql(query, STATUS)
         start = query.offset if self.config.offset_items else query.offset * query.limit
         total, page = self.registry.page(where, params, order, start, query.limit)
+        self.lists += 1
         project = self.config.project_id
         return Reply(
             200,

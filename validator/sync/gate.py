@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,10 +55,14 @@ def gate_diagnostics(
     return sorted(out)
 
 
-def gated_specs(settings: Settings) -> list[Spec]:
+def gated_specs(
+    settings: Settings, meanwhile: Callable[[Sequence[Path]], None] | None = None
+) -> list[Spec]:
     """Every import under the models folder, refusing when any finding is at error level.
 
     Inline ignore comments still silence the optional rules, never the mandatory ones.
+    `meanwhile(files)` is called once, while worker processes check the files when there
+    are some, else after the check; its errors are its own to keep until the verdict.
     """
     from validator.check.survey import collect_files, odd_suffixes
     from validator.report import reporter
@@ -66,7 +70,14 @@ def gated_specs(settings: Settings) -> list[Spec]:
     walked: Walked = {}  # every import is loaded in full: the survey needs no second walk
     odd: list[Path] = []
     files = collect_files([], settings, walked, odd)
-    located, specs, documents = _checked(files, settings, walked)
+    pending = [meanwhile] if meanwhile else []
+
+    def side() -> None:
+        while pending:
+            pending.pop()(files)
+
+    located, specs, documents = _checked(files, settings, walked, side)
+    side()
     located.extend(odd_suffixes(odd))
     errors = [
         d for d in gate_diagnostics(located, settings, documents) if d.severity is Severity.ERROR
@@ -83,7 +94,7 @@ def gated_specs(settings: Settings) -> list[Spec]:
 
 
 def _checked(
-    files: list[Path], settings: Settings, walked: Walked
+    files: list[Path], settings: Settings, walked: Walked, meanwhile: Callable[[], None]
 ) -> tuple[list[Located], list[Spec], Mapping[str, Document]]:
     """Every finding, spec and document of `validate` over the models folder, on as many
     processes as `validate` would use (one when the online image checks are on)."""
@@ -97,7 +108,14 @@ def _checked(
     workers = 1 if settings.images.check else worker_count(os.environ, len(files))
     if workers > 1:
         run = check_parallel(
-            files, settings, base=None, changed=None, workers=workers, walked=walked, whole=True
+            files,
+            settings,
+            base=None,
+            changed=None,
+            workers=workers,
+            walked=walked,
+            whole=True,
+            meanwhile=meanwhile,
         )
         if run is not None:
             return run.located, run.specs, run.documents

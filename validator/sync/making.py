@@ -1,9 +1,10 @@
 """Make a plan from the repository and the registry, and check a saved plan against a fresh one.
 
 Order matters: the gate first (no desired state from files that do not load), then
-ownership from git history, then the registry's models, then — only for the versions
-a plan would delete or replace — which services use them, and for the versions it
-would create, whether an earlier sync created them before.
+ownership from git history, then the registry's models (both read while the gate's
+workers check the files, see early.py, and used only once it has passed), then — only
+for the versions a plan would delete or replace — which services use them, and for the
+versions it would create, whether an earlier sync created them before.
 """
 
 from __future__ import annotations
@@ -33,17 +34,21 @@ def make_plan(settings: Settings, registry: Registry, prune: bool, replace: bool
 
 def _make_plan(settings: Settings, registry: Registry, prune: bool, replace: bool) -> Plan:
     from validator.sync.desired import desired_state
+    from validator.sync.early import EarlyRead
     from validator.sync.gate import gated_specs
-    from validator.sync.ownership import read_history
 
-    desired = desired_state(gated_specs(settings), head_commit(settings.root))
-    history = read_history(settings.root, settings.models_dir)
+    early = EarlyRead(settings, registry)  # history and the registry, while the gate checks
+    meanwhile = early.read if registry.remote else None
+    desired = desired_state(gated_specs(settings, meanwhile), head_commit(settings.root))
+    history = early.history()
     ownership = Ownership(history.names, settings.owns, settings.protect, history.unknown)
     wanted = {key: d.spec for key, d in desired.items()}
     origin = {key: d.provenance for key, d in desired.items()}
     declared = declared_names(wanted, ownership)
     # Only owned models matter to a plan: the others' details are never fetched.
-    current = registry.list(match=lambda name: owned(name, declared, ownership.owns))
+    current = early.models(
+        (name for name, _ in wanted), lambda name: owned(name, declared, ownership.owns)
+    )
     first = plan(
         wanted, current, prune=prune, replace=replace, provenance=origin, ownership=ownership
     )

@@ -1,0 +1,110 @@
+"""A plan reads history and the registry while the gate's workers check the files
+(sync/early.py): one read when the light index covered every name, a second one when it
+did not, and the gate's verdict before any error of the early read."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import pytest
+from registry_helpers import TOKEN, ServerFactory
+
+from tests.conftest import GOOD_IMPORT, Run, write
+from validator.server.serving import RunningServer
+from validator.sync import early
+
+NAMES = ("alpha-model", "beta-model", "gamma-model")
+
+
+@pytest.fixture
+def server(make_server: ServerFactory) -> RunningServer:
+    return make_server(publish_delay=0.0)
+
+
+@pytest.fixture
+def synced(
+    run: Run, repo: Path, server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, str]:
+    """Three models in three folders, synced; two workers, so the gate runs in parallel."""
+    monkeypatch.setenv("MODELARTS_TOKEN", TOKEN)
+    monkeypatch.setenv("MODELARTS_GITOPS_WORKERS", "2")
+    for name in NAMES:
+        write(repo, f"models/{name}/1.0.0.yaml", GOOD_IMPORT.replace("demo-model", name))
+    target = ("--registry", f"{server.url}/v1/{server.project_id}")
+    assert run("sync", *target).code == 0
+    shutil.rmtree(repo / ".modelarts-gitops" / "cache")
+    return target
+
+
+def test_a_covered_plan_reads_the_registry_once(
+    run: Run, server: RunningServer, synced: tuple[str, str]
+) -> None:
+    lists, shows = server.api.lists, server.api.shows
+    result = run("plan", *synced)
+    assert result.out.startswith("No changes."), result.out + result.err
+    assert server.api.lists - lists == 1  # the early read's page, and no second listing
+    assert server.api.shows - shows == len(NAMES)
+
+
+def test_a_name_the_light_index_cannot_read_is_read_again(
+    run: Run, repo: Path, server: RunningServer, synced: tuple[str, str]
+) -> None:
+    # `\x2d` is `-` to YAML; the light index leaves escapes to the full parse.
+    path = repo / "models" / "beta-model" / "1.0.0.yaml"
+    path.write_text(path.read_text().replace("name: beta-model", 'name: "beta\\x2dmodel"'))
+    lists = server.api.lists
+    result = run("plan", *synced)
+    assert result.out.startswith("No changes."), result.out + result.err
+    assert server.api.lists - lists == 2  # the early read did not cover beta-model
+
+
+def test_the_gate_speaks_before_an_early_read_that_failed(
+    run: Run, repo: Path, synced: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MODELARTS_TOKEN", "not-the-token")  # the early read gets a 401
+    write(repo, "models/alpha-model/1.0.1.yaml", GOOD_IMPORT.replace("name: demo-model\n", ""))
+    result = run("plan", *synced)
+    assert result.code != 0
+    assert "error-level finding(s)" in result.err
+    assert "ModelArts.0203" not in result.err
+
+
+def test_an_early_read_that_failed_is_reported_after_the_gate(
+    run: Run, synced: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MODELARTS_TOKEN", "not-the-token")
+    result = run("plan", *synced)
+    assert result.code != 0
+    assert result.err.startswith("error: ") and "ModelArts.0203" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+@pytest.fixture
+def alive(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """For each early read, how many worker processes were alive when it started."""
+    counts: list[int] = []
+    original = early.EarlyRead.read
+
+    def spy(self: early.EarlyRead, files: list[Path]) -> None:
+        counts.append(len(multiprocessing.active_children()))
+        original(self, files)
+
+    monkeypatch.setattr(early.EarlyRead, "read", spy)
+    return counts
+
+
+def test_the_early_read_runs_once_while_the_workers_check(
+    run: Run, synced: tuple[str, str], alive: list[int]
+) -> None:
+    assert run("plan", *synced).out.startswith("No changes.")
+    assert len(alive) == 1 and alive[0] >= 1
+
+
+def test_the_embedded_registry_is_read_after_the_gate(
+    run: Run, synced: tuple[str, str], alive: list[int]
+) -> None:
+    assert run("sync").code == 0
+    assert run("plan").out.startswith("No changes.")
+    assert alive == []

@@ -1,0 +1,66 @@
+"""The registry read while the gate's workers check the files.
+
+A plan needs the registry's owned models, and which names are owned is known for sure
+only once the gate has loaded every import. Waiting for it leaves this process idle
+while worker processes parse; reading then costs the plan as much again. So, while they
+parse, this process reads git history and the light index (name and version read
+without parsing, see load/index.py), and fetches the models those names and `owns:`
+cover. After the gate, the read is used when it covered every name the gate found;
+otherwise the registry is read again, as it would have been. Errors of the early read
+wait for the gate's verdict: findings in the files come first, as they always did.
+
+Only a remote registry is read early: the light index costs about what reading the
+embedded registry's SQLite file does, and it would take that CPU from the workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from validator.load.index import Light, read_light
+from validator.registry.base import Registry, RegistryModel
+from validator.settings import Settings
+from validator.sync.ownership import History, read_history
+from validator.sync.plan import owned
+
+
+class EarlyRead:
+    def __init__(self, settings: Settings, registry: Registry) -> None:
+        self._settings = settings
+        self._registry = registry
+        self._history: History | None = None
+        self._names: set[str] = set()  # what the early read covered (with history and owns)
+        self._models: list[RegistryModel] | None = None
+        self._error: Exception | None = None
+
+    def read(self, files: Sequence[Path]) -> None:
+        """Called by the gate once, while its workers run."""
+        settings = self._settings
+        try:
+            self._history = read_history(settings.root, settings.models_dir)
+            names = {light.document.data["name"] for light in map(_light, files) if light}
+            self._names = names | self._history.names
+            covered, owns = self._names, settings.owns
+            self._models = self._registry.list(match=lambda name: owned(name, covered, owns))
+        except Exception as exc:  # raised by history() or models(), after the gate's verdict
+            self._error = exc
+
+    def history(self) -> History:
+        if self._error is not None:
+            raise self._error
+        if self._history is None:  # the gate never called read(): read it now
+            self._history = read_history(self._settings.root, self._settings.models_dir)
+        return self._history
+
+    def models(self, desired: Iterable[str], match: Callable[[str], bool]) -> list[RegistryModel]:
+        """The owned models: from the early read when it covered every `desired` name."""
+        if self._error is not None:
+            raise self._error
+        if self._models is not None and self._names.issuperset(desired):
+            return [model for model in self._models if match(model.spec.name)]
+        return self._registry.list(match=match)
+
+
+def _light(file: Path) -> Light | None:
+    return read_light(file, str(file))
