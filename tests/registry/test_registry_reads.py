@@ -40,9 +40,17 @@ def test_cache_serves_details_of_finished_imports(
     server = make_server(publish_delay=0.0)
     path = tmp_path / "cache.json"
     client = make_client(server, cache=path)
-    ids = {client.create(spec("m", f"1.0.{n}")) for n in range(5)}
+    made = '{"model_type":"Image","health":{"url":"/health","protocol":"http"}}'
+    ids = {client.create(spec("m", f"1.0.{n}", initial_config=made)) for n in range(5)}
     first = client.list()
-    assert json.loads(path.read_text())["version"] == VERSION
+    stored = json.loads(path.read_text())
+    assert stored["version"] == VERSION
+    # kept as read: the canonical config, and no `apis` (checked on the first read only)
+    for entry in stored["entries"].values():
+        assert "apis" not in entry and "model_status" not in entry
+    canonical = '{"health":{"protocol":"http","url":"/health"},"model_type":"Image"}'
+    assert [entry["config"] for entry in stored["entries"].values()] == [canonical] * 5
+    assert {m.spec.initial_config for m in first} == {canonical}
     before = server.api.shows
     again = make_client(server, cache=path)
     second = again.list()
@@ -71,9 +79,9 @@ def test_publishing_models_are_not_cached(
     [
         b"",
         b"{not json",
-        b'{"version": "showmodel-1", "entries": []}',
+        b'{"version": "showmodel-2", "entries": []}',
         b"\x00\xff" * 10,
-        b'{"version": "showmodel-1", "entries": {"x": {"model_name": 5}}}',
+        b'{"version": "showmodel-2", "entries": {"x": {"model_name": 5}}}',
     ],
 )
 def test_a_damaged_cache_reads_as_empty(
@@ -95,7 +103,7 @@ def test_concurrent_writers_never_leave_a_broken_cache(tmp_path: Path) -> None:
     def writer(n: int) -> None:
         for i in range(30):
             cache = ShowCache(path)
-            cache.put(f"{n}-{i}", {**body, "model_status": "published"})
+            cache.put(f"{n}-{i}", {**body, "model_status": "published"}, None)
             cache.save()
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]

@@ -116,11 +116,14 @@ def _json_text(data: Mapping[str, Any], key: str, where: str) -> Any:
     raise _fail(where, key, f"is {type(value).__name__}, not a JSON string")
 
 
-def config(data: Mapping[str, Any], where: str) -> str | None:
+def config(data: Mapping[str, Any], where: str, canonical: bool = False) -> str | None:
     """ShowModel `config` as ModelSpec holds it: canonical JSON without ModelArts' own keys.
 
     Older servers (and this project's before it read the reference) sent `initial_config`.
+    With `canonical`, a text `config` is that already (the ShowModel cache stores it so).
     """
+    if canonical and isinstance(data.get("config"), str):
+        return str(data["config"]) or None
     key = "config" if data.get("config") not in (None, "") else "initial_config"
     value = _json_text(data, key, where)
     if value is None:
@@ -185,8 +188,11 @@ def _created(data: Mapping[str, Any], where: str) -> float:
     return max(float(value), 0.0) / 1000.0  # the API sends milliseconds
 
 
-def show(data: object, where: str) -> RegistryModel:
-    """A ShowModel answer as a RegistryModel; `in_use` is not in the API (a delete tells)."""
+def show(data: object, where: str, cached: bool = False) -> RegistryModel:
+    """A ShowModel answer as a RegistryModel; `in_use` is not in the API (a delete tells).
+
+    `cached`: an answer as the ShowModel cache keeps it, `config` canonical and `apis` gone.
+    """
     if not isinstance(data, dict):
         raise MalformedAnswer(f"{where}: malformed registry answer: not a JSON object")
     unknown: set[str] = set()
@@ -209,7 +215,7 @@ def show(data: object, where: str) -> RegistryModel:
         description=known("description", _text(data, "description", where), None),
         model_docs=known("model_docs", _docs(data, where), ()),
         model_algorithm=known("model_algorithm", _text(data, "model_algorithm", where), None),
-        initial_config=known("initial_config", config(data, where), None),
+        initial_config=known("initial_config", config(data, where, cached), None),
         workspace_id=None if workspace in (None, "0") else workspace,
     )
     status = _status(data, where)

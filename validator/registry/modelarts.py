@@ -121,7 +121,7 @@ class ModelArtsRegistry:
             if cached is not None and item.status is not None:
                 try:
                     body = {**cached, "model_status": item.status.value}
-                    found[item.model_id] = answers.show(body, "cache")
+                    found[item.model_id] = answers.show(body, "cache", cached=True)
                     continue
                 except answers.MalformedAnswer:
                     pass  # a damaged entry: ask the registry
@@ -141,7 +141,7 @@ class ModelArtsRegistry:
         model = answers.show(data, f"GET {path}")
         if model.model_id != model_id:
             raise answers.MalformedAnswer(f"GET {path}: the answer is for model {model.model_id}")
-        self._cache.put(model_id, data)
+        self._cache.put(model_id, data, model.spec.initial_config)
         return model
 
     def _find(self, spec: ModelSpec) -> str | None:

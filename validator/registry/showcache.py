@@ -2,8 +2,10 @@
 
 A model id's content never changes once its import has finished, only its status (which
 every ListModels page carries), so an unchanged project costs list pages only. Only
-answers in a final status are kept. The file is written atomically after merging with what
-another run may have written meanwhile; a damaged file reads as an empty cache.
+answers in a final status are kept, as read: `config` in its canonical form (so a cached
+read parses no config again) and without `apis`, which only the first read checks. The
+file is written atomically after merging with what another run may have written
+meanwhile; a damaged file reads as an empty cache.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from typing import Any
 from validator.registry.base import Status
 from validator.state import cache_file, read_json_cache, write_json_cache
 
-VERSION = "showmodel-1"
+VERSION = "showmodel-2"
 FINAL = {Status.PUBLISHED.value, Status.FAILED.value, Status.BUILDING_FAILED.value}
+DROPPED = {"model_status", "apis", "config", "initial_config"}
 
 
 def cache_path(root: Path, endpoint: str, project_id: str) -> Path | None:
@@ -40,10 +43,13 @@ class ShowCache:
         entry = self._entries.get(model_id)
         return entry if isinstance(entry, dict) else None
 
-    def put(self, model_id: str, body: dict[str, Any]) -> None:
+    def put(self, model_id: str, body: dict[str, Any], config: str | None) -> None:
+        """Keep `body` (a ShowModel answer), whose config read as `config`."""
         if self.path is None or str(body.get("model_status", "")).lower() not in FINAL:
             return
-        kept = {k: v for k, v in body.items() if k != "model_status"}
+        kept = {k: v for k, v in body.items() if k not in DROPPED}
+        if config is not None:
+            kept["config"] = config
         self._entries[model_id] = self._added[model_id] = kept
 
     def forget(self, model_id: str) -> None:
