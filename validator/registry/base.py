@@ -96,8 +96,8 @@ class PublishFailed(RegistryError):
 class Registry(Protocol):
     """A model registry. Models are immutable per (name, version): create and delete only."""
 
-    # Reads cross a network and cost more than reading the files again: a plan reads such
-    # a registry while the gate's workers check the files (sync/early.py).
+    # Reads cross a network, one ShowModel per model: a plan reads such a registry early
+    # only for the names the light index gives (sync/early.py); a local one, whole.
     remote: bool
 
     def list(

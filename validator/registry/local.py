@@ -44,7 +44,7 @@ class LocalRegistry:
     does not exist is an empty registry.
     """
 
-    remote = False  # a read is a query on a local file: cheaper than an early read's files
+    remote = False  # one query reads every row, whatever the filter
 
     def __init__(
         self, path: str | Path, *, poll_interval: float = 0.5, read_only: bool = False

@@ -9,8 +9,8 @@ cover. After the gate, the read is used when it covered every name the gate foun
 otherwise the registry is read again, as it would have been. Errors of the early read
 wait for the gate's verdict: findings in the files come first, as they always did.
 
-Only a remote registry is read early: the light index costs about what reading the
-embedded registry's SQLite file does, and it would take that CPU from the workers.
+The embedded registry needs no names: one query reads every row whatever the filter, so
+it is read whole, and no light index takes CPU from the workers.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class EarlyRead:
         self._registry = registry
         self._history: History | None = None
         self._names: set[str] = set()  # what the early read covered (with history and owns)
+        self._whole = False  # every model was read: it covered every name
         self._models: list[RegistryModel] | None = None
         self._error: Exception | None = None
 
@@ -39,6 +40,9 @@ class EarlyRead:
         settings = self._settings
         try:
             self._history = read_history(settings.root, settings.models_dir)
+            if not self._registry.remote:
+                self._models, self._whole = self._registry.list(), True
+                return
             names = {light.document.data["name"] for light in map(_light, files) if light}
             self._names = names | self._history.names
             covered, owns = self._names, settings.owns
@@ -57,7 +61,7 @@ class EarlyRead:
         """The owned models: from the early read when it covered every `desired` name."""
         if self._error is not None:
             raise self._error
-        if self._models is not None and self._names.issuperset(desired):
+        if self._models is not None and (self._whole or self._names.issuperset(desired)):
             return [model for model in self._models if match(model.spec.name)]
         return self._registry.list(match=match)
 
