@@ -7,6 +7,7 @@ its record (see `validator.check.records`), unless the caller needs the full spe
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from validator.check.records import Kept, keep
 from validator.check.registry import checks
 from validator.check.rule_run import run_rule
+from validator.check.shared import SharedConfigs
 from validator.check.subject import ConfigUse, Repository, Spec, absolute, slim
 from validator.diagnostics import Located
 from validator.load.document import Document
@@ -64,10 +66,18 @@ def check_part(
     places: Places = {}
     kept: list[Kept] = []
     located: list[Located] = []
-    shared: dict[Path, list[Spec]] = {}  # config file -> its checked users, slim
+
+    def again(file: Path) -> Spec | None:
+        loaded = load_import(file, settings.root, settings.max_file_size, cache, places)
+        if loaded.document is None:  # it loaded a moment ago: it changed, or went
+            return None
+        return slim(Spec(loaded.document, file, settings, loaded.config, loaded.config_file))
+
+    shared = SharedConfigs(cache, settings, again)
     imports, uses = checks("import"), checks("config")
     per_import = [r for r in checks("repository") if r.id in PER_IMPORT] if base else []
     for index, (file, named) in enumerate(load):
+        shared.enter(os.path.dirname(file))
         loaded = load_import(file, settings.root, settings.max_file_size, cache, places)
         target = (named or loaded.config_file in configs) and _changed(loaded, changed)
         if target:
@@ -86,18 +96,12 @@ def check_part(
             for rule in per_import:
                 located.extend(run_rule(rule, alone, None))
         if spec.config_file is not None:
-            shared.setdefault(spec.config_file, []).append(thin)
+            shared.add(thin)
         elif spec.config is not None:
             use = ConfigUse(spec.config, (spec,), settings)
             for rule in uses:
                 located.extend(run_rule(rule, use, use.document))
-    for path, users in shared.items():
-        config, problems, _ = cache[path]
-        located.extend(problems)
-        if config is not None:
-            use = ConfigUse(config, tuple(users), settings)
-            for rule in uses:
-                located.extend(run_rule(rule, use, use.document))
+    located.extend(shared.located())
     return Part(located, {}, set(), {}, whole=False, kept=kept)
 
 
