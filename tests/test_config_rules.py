@@ -295,3 +295,19 @@ def test_data_schema_2019_keywords_are_known_only_there() -> None:
     assert list(dataschema.unknown_keywords(later)) == []
     [problem] = dataschema.unknown_keywords({"$defs": {}, "dependentRequired": {}})
     assert problem.path == ("dependentRequired",)
+
+
+def test_a_config_file_named_from_a_later_folder_is_checked_with_every_user(root: Path) -> None:
+    """The walk checks a config file when it leaves its users' folder: a user in a folder
+    walked later makes it check the file again, with every user. Checked with the late
+    user alone, whose image swr_location names, it would be only redundant (MA411)."""
+    config = {**SHARED, "swr_location": IMAGE.split("@", maxsplit=1)[0]}
+    del config["runtime"]
+    config["health"] = {"url": "/health"}
+    config["apis"] = []
+    first = HEADER.replace("ml-team/demo", "ml-team/elsewhere") + "config: c.json\n"
+    late = HEADER.replace("name: demo", "name: other") + "config: ../demo/c.json\n"
+    files = {"models/demo/c.json": json.dumps(config), "models/demo/1.0.0.yaml": first}
+    assert [(d.file, d.rule) for d in check(root, files)] == [("models/demo/c.json", "MA412")]
+    got = check(root, {**files, "models/other/1.0.0.yaml": late})
+    assert [(d.file, d.rule) for d in got] == [("models/demo/c.json", "MA412")]

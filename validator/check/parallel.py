@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from validator.check.part import PER_IMPORT, check_part, run_rule
+from validator.check.part import PER_IMPORT, check_part
+from validator.check.records import Kept, ignore_documents, keep, materialize, needed
 from validator.check.registry import checks
+from validator.check.rule_run import run_rule
 from validator.check.run import documents_of, finalize
 from validator.check.subject import Repository, Spec, absolute, slim
 from validator.check.survey import Walked, survey
@@ -53,13 +55,14 @@ class _Job:
 @dataclass(frozen=True, slots=True)
 class _Done:
     """A checked chunk, as it travels back, by index into the job's `load`: its findings,
-    the document of each import that loaded (slim) with its config document (None when
-    slim), the targets, and the config file each import uses."""
+    with `whole` the document of each import that loaded with its config document and the
+    targets, else the record of each, and the config file each import uses."""
 
     located: list[Located]
     documents: list[tuple[int, Document, Document | None]]
     targets: list[int]
     uses: dict[int, Path]
+    kept: list[Kept]
 
 
 _job: _Job | None = None
@@ -122,23 +125,36 @@ def check_parallel(
     else:
         return None
 
-    def key(index: int) -> Path:
-        return absolute(found.load[index][0])
-
-    loaded: dict[Path, Spec] = {}
-    for part in done:
-        for index, document, config in part.documents:
-            file = found.load[index][0]
-            loaded[key(index)] = Spec(document, file, settings, config, uses.get(index))
-        part.documents.clear()  # each spec holds its document now
-    targets = frozenset(key(index) for part in done for index in part.targets)
+    kept = [item for part in done for item in part.kept]
+    if whole:
+        loaded, targets = _loaded(done, found.load, settings, uses)
+    else:
+        light = (known.key() for known in found.light.values())
+        wanted = needed(kept, light, every=base is not None or found.cache is not None)
+        loaded, targets = materialize(kept, found.load, settings, wanted)
     specs = found.ordered(loaded, settings, targets, base)
     repository = Repository(tuple(specs), settings, targets, base)
     located = [item for part in done for item in part.located]
     for rule in checks("repository"):
         if rule.id not in PER_IMPORT:
             located.extend(run_rule(rule, repository, None))
-    return Checked(located, specs, documents_of(located, specs, {}))
+    documents = ignore_documents(located, kept)
+    documents.update(documents_of(located, specs, {}))
+    return Checked(located, specs, documents)
+
+
+def _loaded(
+    done: list[_Done], load: list[tuple[Path, bool]], settings: Settings, uses: dict[int, Path]
+) -> tuple[dict[Path, Spec], frozenset[Path]]:
+    """The whole specs the workers sent back, by `absolute` path, and the targets."""
+    loaded: dict[Path, Spec] = {}
+    for part in done:
+        for index, document, config in part.documents:
+            file = load[index][0]
+            loaded[absolute(file)] = Spec(document, file, settings, config, uses.get(index))
+        part.documents.clear()  # each spec holds its document now
+    targets = frozenset(absolute(load[index][0]) for part in done for index in part.targets)
+    return loaded, targets
 
 
 def _chunks(load: list[tuple[Path, bool]], count: int, uses: dict[int, Path]) -> list[list[int]]:
@@ -178,20 +194,34 @@ def _check_chunk(chunk: list[int]) -> _Done:
     settings, base = _job.settings, _job.base
     load = [_job.load[i] for i in chunk]
     part = check_part(load, _job.configs, settings, _job.changed, whole=_job.whole, base=base)
-    specs = part.specs
-    if part.whole:  # full specs (plan's desired state, online image checks): MA602, MA604 next
-        repository = Repository(tuple(specs.values()), settings, frozenset(part.targets), base)
-        for rule in checks("repository"):
-            if rule.id in PER_IMPORT:
-                part.located.extend(run_rule(rule, repository, None))
-        keep = _whole if _job.whole else slim
-        specs = {key: keep(spec) for key, spec in specs.items()}
-    where = {
-        key: index for index, key in zip(chunk, map(absolute, (f for f, _ in load)), strict=True)
-    }
+    if not part.whole:  # records, MA602 and MA604 run: by index into the job's `load`
+        kept = [item._replace(order=chunk[item.order]) for item in part.kept]
+        uses = {item.order: item.config_file for item in kept if item.config_file is not None}
+        return _Done(part.located, [], [], uses, kept)
+    specs = part.specs  # full specs (plan's desired state, online image checks)
+    repository = Repository(tuple(specs.values()), settings, frozenset(part.targets), base)
+    for rule in checks("repository"):
+        if rule.id in PER_IMPORT:
+            part.located.extend(run_rule(rule, repository, None))
+    if _job.whole:
+        specs = {key: _whole(spec) for key, spec in specs.items()}
+    else:  # the online image checks: records, as without them
+        kept = [
+            keep(slim(spec), index, key in part.targets)
+            for index, key in _indices(chunk, load)
+            if (spec := specs.get(key)) is not None
+        ]
+        uses = {item.order: item.config_file for item in kept if item.config_file is not None}
+        return _Done(part.located, [], [], uses, kept)
+    where = {key: index for index, key in _indices(chunk, load)}
     documents = [(where[key], spec.document, spec.config) for key, spec in specs.items()]
     uses = {where[k]: s.config_file for k, s in specs.items() if s.config_file is not None}
-    return _Done(part.located, documents, [where[key] for key in part.targets], uses)
+    return _Done(part.located, documents, [where[key] for key in part.targets], uses, [])
+
+
+def _indices(chunk: list[int], load: list[tuple[Path, bool]]) -> Iterator[tuple[int, Path]]:
+    """Each file's index into the job's `load`, with its `absolute` path."""
+    return zip(chunk, (absolute(file) for file, _ in load), strict=True)
 
 
 def _whole(spec: Spec) -> Spec:

@@ -1,21 +1,24 @@
 """Checking some imports: each one loaded, its rules run while it is at hand.
 
 The import and config rules run on the targets, and what a run keeps of each import is
-its slim spec (see `validator.check.subject.slim`), unless the caller needs the full
-ones (plan and sync's desired state, the online image checks).
+its record (see `validator.check.records`), unless the caller needs the full specs
+(plan and sync's desired state, the online image checks).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from validator.check.bounds import rule_failed
-from validator.check.registry import Rule, checks
+from validator.check.records import Kept, keep
+from validator.check.registry import checks
+from validator.check.rule_run import run_rule
+from validator.check.shared import SharedConfigs
 from validator.check.subject import ConfigUse, Repository, Spec, absolute, slim
-from validator.diagnostics import Finding, Located
+from validator.diagnostics import Located
 from validator.load.document import Document
 from validator.load.imports import ConfigCache, LoadedImport, Places, load_import
 from validator.settings import Settings
@@ -24,7 +27,7 @@ if TYPE_CHECKING:  # git_base is needed for --base only
     from validator.load.git_base import BaseState
 
 # Repository rules that look at one import at a time (and the base): with slim specs they
-# run on each import while it is loaded. The others compare files, on slim specs.
+# run on each import while it is loaded. The others compare files, on records.
 PER_IMPORT = frozenset({"MA602", "MA604"})
 
 
@@ -33,10 +36,11 @@ class Part:
     """Some imports loaded in full and checked by the import and config rules."""
 
     located: list[Located]
-    specs: dict[Path, Spec]  # by `absolute` path; slim unless `whole`
-    targets: set[Path]
+    specs: dict[Path, Spec]  # by `absolute` path; none unless `whole`
+    targets: set[Path]  # none unless `whole`: the records say
     documents: dict[str, Document]  # by shown path: imports, config files (none when slim)
-    whole: bool = True  # False: the specs are slim, and MA602/MA604 have run
+    whole: bool = True  # False: no specs but `kept`, and MA602/MA604 have run
+    kept: list[Kept] = field(default_factory=list)  # each import that loaded, when not whole
 
 
 def check_part(
@@ -53,51 +57,52 @@ def check_part(
     Every import that uses a config file must be in the same part: config rules see all users.
     With `whole`, every spec is kept in full (plan and sync need the desired state); else
     each import is checked while it is loaded, with MA602 and MA604 (against `base`), and
-    only its slim spec is kept. Online image checks need the full specs: they keep `whole`.
+    only its record is kept (`validator.check.records.Kept`). Online image checks need the
+    full specs: they keep `whole`.
     """
     if whole or settings.images.check:
         return _check_whole(load, configs, settings, changed)
     cache: ConfigCache = {}
     places: Places = {}
-    specs: dict[Path, Spec] = {}
-    targets: set[Path] = set()
+    kept: list[Kept] = []
     located: list[Located] = []
-    shared: dict[Path, list[Spec]] = {}  # config file -> its checked users, slim
+
+    def again(file: Path) -> Spec | None:
+        loaded = load_import(file, settings.root, settings.max_file_size, cache, places)
+        if loaded.document is None:  # it loaded a moment ago: it changed, or went
+            return None
+        return slim(Spec(loaded.document, file, settings, loaded.config, loaded.config_file))
+
+    shared = SharedConfigs(cache, settings, again)
     imports, uses = checks("import"), checks("config")
     per_import = [r for r in checks("repository") if r.id in PER_IMPORT] if base else []
-    for file, named in load:
-        key = absolute(file)
+    for index, (file, named) in enumerate(load):
+        shared.enter(os.path.dirname(file))
         loaded = load_import(file, settings.root, settings.max_file_size, cache, places)
         target = (named or loaded.config_file in configs) and _changed(loaded, changed)
         if target:
-            targets.add(key)
             located.extend(loaded.problems)
         if loaded.document is None:
             continue
         spec = Spec(loaded.document, file, settings, loaded.config, loaded.config_file)
-        kept = specs[key] = slim(spec)
+        thin = slim(spec)
+        kept.append(keep(thin, index, target))
         if not target:
             continue
         for rule in imports:
             located.extend(run_rule(rule, spec, spec.document))
         if per_import:
-            alone = Repository((spec,), settings, frozenset((key,)), base)
+            alone = Repository((spec,), settings, frozenset((absolute(file),)), base)
             for rule in per_import:
                 located.extend(run_rule(rule, alone, None))
         if spec.config_file is not None:
-            shared.setdefault(spec.config_file, []).append(kept)
+            shared.add(thin)
         elif spec.config is not None:
             use = ConfigUse(spec.config, (spec,), settings)
             for rule in uses:
                 located.extend(run_rule(rule, use, use.document))
-    for path, users in shared.items():
-        config, problems, _ = cache[path]
-        located.extend(problems)
-        if config is not None:
-            use = ConfigUse(config, tuple(users), settings)
-            for rule in uses:
-                located.extend(run_rule(rule, use, use.document))
-    return Part(located, specs, targets, {}, whole=False)  # the specs hold the documents
+    located.extend(shared.located())
+    return Part(located, {}, set(), {}, whole=False, kept=kept)
 
 
 def _check_whole(
@@ -158,22 +163,3 @@ def _config_uses(specs: Iterable[Spec], settings: Settings) -> Iterator[ConfigUs
         config = users[0].config
         assert config is not None
         yield ConfigUse(config, tuple(users), settings)
-
-
-def run_rule(rule: Rule, subject: object, document: Document | None) -> Iterator[Located]:
-    """The rule's findings, located. A rule that fails keeps what it found before, and
-    adds one finding naming it, so a bug in one rule never hides any other finding."""
-    assert rule.check is not None
-    try:
-        for finding in rule.check(subject):
-            yield locate(finding, rule.id, document)
-    except Exception as error:
-        yield rule_failed(rule.id, document, error)
-
-
-def locate(finding: Finding, rule_id: str, document: Document | None) -> Located:
-    target = finding.document or document
-    assert target is not None, f"rule {rule_id} found something without a document"
-    line, column = target.locate(finding.path, finding.at)
-    rule = finding.rule or rule_id
-    return Located(target.path, line, column, rule, finding.message, finding.suggestion)

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 
 from validator.check import rules as _rules  # noqa: F401  (registers every rule family)
 from validator.check.bounds import capped, clip
-from validator.check.part import PER_IMPORT, check_part, locate, run_rule
+from validator.check.part import PER_IMPORT, check_part
+from validator.check.records import ignore_documents, materialize, needed
 from validator.check.registry import RULES, checks
+from validator.check.rule_run import locate, run_rule
 from validator.check.subject import Repository, Spec
 from validator.check.survey import Walked, collect_files, survey
 from validator.diagnostics import Diagnostic, Located
@@ -34,7 +36,7 @@ __all__ = ["PER_IMPORT", "check", "check_part", "collect_files", "locate", "run_
 @dataclass(frozen=True, slots=True)
 class Checked:
     diagnostics: list[Diagnostic]
-    specs: list[Spec]  # every import that loaded, targets or not
+    specs: list[Spec]  # the imports the repository rules read, targets or not
 
 
 def validate(
@@ -95,18 +97,25 @@ def check(
     """Check `files` (imports, or config files whose users are then checked).
 
     `changed`, when given, narrows the reported files to those (`--changed-only`).
-    Each import is checked as soon as it is loaded and then kept slim (see `slim`):
-    memory does not grow with the documents of the repository.
+    Each import is checked as soon as it is loaded and then kept as a record (see
+    `validator.check.records`): memory does not grow with the documents of the repository.
     """
     found = survey(files, settings, walked)
     part = check_part(found.load, found.configs, settings, changed, whole=False, base=base)
-    specs = found.ordered(part.specs, settings, part.targets, base)
+    loaded, targets = part.specs, frozenset(part.targets)
+    if not part.whole:
+        light = (known.key() for known in found.light.values())
+        wanted = needed(part.kept, light, every=base is not None or found.cache is not None)
+        loaded, targets = materialize(part.kept, found.load, settings, wanted)
+    specs = found.ordered(loaded, settings, targets, base)
     located = part.located
-    repository = Repository(tuple(specs), settings, frozenset(part.targets), base)
+    repository = Repository(tuple(specs), settings, targets, base)
     for rule in checks("repository"):
         if part.whole or rule.id not in PER_IMPORT:
             located.extend(run_rule(rule, repository, None))
-    return Checked(finalize(located, documents_of(located, specs, part.documents), settings), specs)
+    documents = ignore_documents(located, part.kept)
+    documents.update(documents_of(located, specs, part.documents))
+    return Checked(finalize(located, documents, settings), specs)
 
 
 def documents_of(

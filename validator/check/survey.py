@@ -135,7 +135,7 @@ class Survey:
     Imports are keyed by their absolute path as text (`os.path.abspath`).
     """
 
-    order: list[str]  # every import, in the order specs are listed
+    order: list[str]  # every import, in the order specs are listed; [] when it is `load`'s
     light: dict[str, Known]  # imports read for their identity only
     load: list[tuple[Path, bool]]  # the others, and whether each was named
     configs: set[Path]  # config files named: their users are checked
@@ -164,7 +164,8 @@ class Survey:
         if self.cache is not None:
             self._record(full, doubtful)
         specs = []
-        for key in self.order:
+        order = self.order or (os.path.abspath(file) for file, _ in self.load)
+        for key in order:
             spec = full.get(key)
             if spec is None:
                 known = self.light.get(key)
@@ -218,7 +219,7 @@ def survey(files: Sequence[Path], settings: Settings, walked: Walked | None = No
         everything = {os.path.abspath(f): f for f in walked[models]}
         everything.update((p, f) for p, f in named.items() if f.suffix != ".json")
         every = [(file, key in named) for key, file in everything.items()]
-        return Survey(list(everything), {}, every, configs, None, {})
+        return Survey([], {}, every, configs, None, {})  # `load` is in walk order
     cache = IdentityCache(settings.root, settings.max_file_size)
     light: dict[str, Known] = {}
     load: list[tuple[Path, bool]] = []
