@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from validator.check.collect import Walked
 from validator.check.part import PER_IMPORT, check_part, run_rule
 from validator.check.registry import checks
 from validator.check.run import documents_of, finalize
 from validator.check.subject import Repository, Spec, absolute, slim
-from validator.check.survey import Walked, survey
+from validator.check.survey import survey
 from validator.diagnostics import Diagnostic, Located
 from validator.load.document import Document
 from validator.settings import Settings

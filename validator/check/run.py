@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 
 from validator.check import rules as _rules  # noqa: F401  (registers every rule family)
 from validator.check.bounds import capped, clip
+from validator.check.collect import Walked, collect_files
 from validator.check.part import PER_IMPORT, check_part, locate, run_rule
 from validator.check.registry import RULES, checks
 from validator.check.subject import Repository, Spec
-from validator.check.survey import Walked, collect_files, survey
+from validator.check.survey import survey
 from validator.diagnostics import Diagnostic, Located
 from validator.load.document import Document
 from validator.settings import Settings
