@@ -14,6 +14,7 @@ import's name and version, so the others are left out of the specs they receive.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from validator.check.known import Cached, Known
 from validator.check.registry import checks
 from validator.check.rules.repository import identity
 from validator.check.subject import Spec, absolute
+from validator.load import tree
 from validator.load.document import display
 from validator.load.folders import FolderCache, walk_folders
 from validator.load.identities import Identity, IdentityCache, Signature, decode, flat, signature
@@ -53,8 +55,9 @@ class Survey:
     load: list[tuple[Path, bool]]  # the others, and whether each was named
     configs: set[Path]  # config files named: their users are checked
     cache: IdentityCache | None
-    signatures: dict[str, tuple[str, Signature]]  # imports loaded, not named: cache key, sig
+    signatures: dict[str, tuple[str, Signature]]  # imports loaded in full: cache key, sig
     cached: list[Cached]  # folders whose identities are still to be decoded
+    walked: tuple[list[str], dict[str, Any]] | None = None  # folders walked; their listings
 
     def ordered(
         self,
@@ -77,7 +80,7 @@ class Survey:
         doubtful = confirm(self, loaded, settings, wanted)
         full = {str(key): spec for key, spec in loaded.items()}
         if self.cache is not None:
-            self._record(full, doubtful)
+            self._record(full, doubtful, settings)
         specs = []
         for key in self.order:
             spec = full.get(key)
@@ -125,12 +128,12 @@ class Survey:
         loaded: dict[Path, Spec],
     ) -> None:
         """What `survey` does for a file the cache does not know, once the files are loaded."""
-        assert self.cache is not None
         index = read_light(Path(key), shown, settings.max_file_size)
         if index is not None:
             item = Identity.of(index.document, exact=False)
             self.light[key] = Known(item, shown, index.document, relative, sig)
-            self.cache.put(relative, sig, item)
+            if self.cache is not None:
+                self.cache.put(relative, sig, item)
             return
         file = Path(key)
         full = load_import(file, settings.root, settings.max_file_size, {})
@@ -138,7 +141,9 @@ class Survey:
             loaded[file] = Spec(full.document, file, settings)
         self.signatures[key] = (relative, sig)
 
-    def _record(self, full: dict[str, Spec], doubtful: list[tuple[str, Known]]) -> None:
+    def _record(
+        self, full: dict[str, Spec], doubtful: list[tuple[str, Known]], settings: Settings
+    ) -> None:
         assert self.cache is not None
         pending = list(self.signatures.items())
         pending += ((key, (k.relative, k.signature)) for key, k in doubtful)
@@ -147,6 +152,9 @@ class Survey:
             document = spec.document if spec is not None else None
             self.cache.put(name, sig, Identity.of(document, exact=True))
         self.cache.save()
+        if self.walked is not None:
+            visited, listings = self.walked
+            tree.write(settings.root, settings.max_file_size, visited, listings, self.cache.saved)
 
 
 def confirm(
@@ -180,14 +188,20 @@ def survey(files: Sequence[Path], settings: Settings, walked: Walked | None = No
         everything.update((p, f) for p, f in named.items() if f.suffix != ".json")
         every = [(file, key in named) for key, file in everything.items()]
         return Survey(list(everything), {}, every, configs, None, {}, [])
-    cache = IdentityCache(settings.root, settings.max_file_size)
-    found = Survey([], {}, [], configs, cache, {}, [])
     shown_models = display(models)
     # Under the working directory, a file is shown as its folder is, and then its name.
     inside = not os.path.isabs(shown_models)
     prefix = "" if shown_models == "." else shown_models + "/"
+    if not configs:
+        snapshot = tree.read(settings.root, str(models), settings.max_file_size)
+        if snapshot is not None:
+            return _unchanged(snapshot, str(models), prefix if inside else None, named)
+    cache = IdentityCache(settings.root, settings.max_file_size)
     folders = FolderCache(settings.root)
+    visited: list[str] = []
+    found = Survey([], {}, [], configs, cache, {}, [], (visited, folders.kept))
     for where, relative, names in walk_folders(str(models), folders):
+        visited.append(relative)
         keys = list(map(where.__add__, names))
         found.order.extend(keys)
         shown = prefix + relative if inside else None
@@ -204,11 +218,37 @@ def survey(files: Sequence[Path], settings: Settings, walked: Walked | None = No
         for key, name in zip(keys, names, strict=True):
             _survey_file(found, key, relative + name, shown, named, settings)
     folders.save()
+    _outside(found, named)
+    return found
+
+
+def _outside(found: Survey, named: dict[str, Path]) -> None:
+    """The imports named that are not under the models folder: loaded last."""
     seen = set(found.order)
     for key, file in named.items():
         if file.suffix != ".json" and key not in seen:
             found.order.append(key)
             found.load.append((file, True))
+
+
+def _unchanged(
+    snapshot: tree.Snapshot, models: str, shown: str | None, named: dict[str, Path]
+) -> Survey:
+    """The survey of a models tree that did not change since its snapshot: the imports named
+    are loaded, the others' records decoded only where a rule may use them."""
+    where = models if models.endswith("/") else models + "/"
+    files, signed, records = snapshot
+    order = list(map(where.__add__, files))
+    found = Survey(order, {}, [], set(), None, {}, [])
+    inside = [key[len(where) :] for key in named if key.startswith(where)]
+    picked = sorted(files.index(name) for name in inside if name in files)
+    if picked:
+        files, signed, records = list(files), list(signed), list(records)
+        for n in reversed(picked):
+            del files[n], records[n], signed[4 * n : 4 * n + 4]
+        found.load.extend((named[order[n]], True) for n in picked)
+    found.cached.append(Cached(where, "", shown, files, signed, records))
+    _outside(found, named)
     return found
 
 
@@ -225,6 +265,8 @@ def _survey_file(
     assert cache is not None
     if key in named:
         found.load.append((named[key], True))
+        with contextlib.suppress(OSError):  # recorded from its full parse, as the others
+            found.signatures[key] = (relative, signature(os.stat(key)))
         return
     try:
         info = os.stat(key)

@@ -160,6 +160,7 @@ class IdentityCache:
         self.whole: dict[str, Any] = {}  # folder -> its stored entry, kept as it is
         self.kept: dict[str, dict[str, tuple[Signature, Record]]] = {}  # folder -> file -> ...
         self._files: dict[str, dict[str, tuple[Signature, Any]]] = {}
+        self.saved: dict[str, Any] = {}  # what `save` kept
         self.started = time.time_ns()
         self.changed = False
 
@@ -220,14 +221,16 @@ class IdentityCache:
         self.changed = True
 
     def entries(self) -> dict[str, Any]:
+        """What the cache holds after this run: each folder's files by name, as listed."""
         found: dict[str, Any] = dict(self.whole)
         for folder, files in self.kept.items():
-            signed = list(chain.from_iterable(sig for sig, _ in files.values()))
-            found[folder] = [list(files), signed, [record for _, record in files.values()]]
+            kept = sorted(files.items())
+            signed = list(chain.from_iterable(sig for _, (sig, _) in kept))
+            found[folder] = [[name for name, _ in kept], signed, [r for _, (_, r) in kept]]
         return found
 
     def save(self) -> None:
         """Keep what this run saw; files gone since the last run drop out."""
-        entries = self.entries()
-        if self.changed or entries != self.stored:
-            write_json_cache(self.path, self.version, entries)
+        self.saved = self.entries()
+        if self.changed or self.saved != self.stored:
+            write_json_cache(self.path, self.version, self.saved)
