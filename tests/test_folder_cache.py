@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import GOOD_IMPORT, Run, write
-from validator.check.survey import walk
+from validator.check.collect import walk
 from validator.load import folders, identities
 
 CACHE = ".modelarts-gitops/cache/folders.json"

@@ -25,6 +25,34 @@ from validator.load import identities
 CACHE = ".modelarts-gitops/cache/identities.json"
 
 
+def _entries(root: Path) -> dict[str, list[Any]]:
+    """The cache's records by file under models/: [signature, name, version, config, at,
+    ignores, exact] (the cache holds them by folder)."""
+    found: dict[str, list[Any]] = {}
+    entries = json.loads((root / CACHE).read_text())["entries"]
+    for folder, (names, signed, records) in entries.items():
+        for n, record in enumerate(records):
+            found[folder + names[n]] = [signed[4 * n : 4 * n + 4], *record]
+    return found
+
+
+def _store(root: Path, records: dict[str, Any], version: str) -> None:
+    """Write `records` (as `_entries` gives them; a record may be any value) as the cache."""
+    entries: dict[str, list[Any]] = {}
+    known = _entries(root)
+    for relative, record in records.items():
+        folder, _, name = relative.rpartition("/")
+        names, signed, kept = entries.setdefault(folder + "/", [[], [], []])
+        names.append(name)
+        signed += record[0] if isinstance(record, list) else known[relative][0]
+        kept.append(record[1:] if isinstance(record, list) else record)
+    (root / CACHE).write_text(json.dumps({"version": version, "entries": entries}))
+
+
+def _version(root: Path) -> str:
+    return str(json.loads((root / CACHE).read_text())["version"])
+
+
 def _model(name: str, version: str = "1.0.0") -> str:
     return GOOD_IMPORT.replace("demo-model", name).replace('"1.0.0"', f'"{version}"')
 
@@ -55,8 +83,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_second_run_reads_no_unchanged_file(run: Run, tree: Path, reads: list[str]) -> None:
     first = run("validate", "models/m0/1.0.0.yaml")
     assert len(reads) == 9
-    entries = json.loads((tree / CACHE).read_text())["entries"]
-    assert sorted(entries) == [f"m{n}/1.0.0.yaml" for n in range(1, 10)]
+    assert sorted(_entries(tree)) == [f"m{n}/1.0.0.yaml" for n in range(10)]  # the target too
     reads.clear()
     second = run("validate", "models/m0/1.0.0.yaml")
     assert reads == []
@@ -78,8 +105,8 @@ def test_a_removed_file_leaves_the_cache(run: Run, tree: Path) -> None:
     run("validate", "models/m0/1.0.0.yaml")
     (tree / "models/m9/1.0.0.yaml").unlink()
     run("validate", "models/m0/1.0.0.yaml")
-    entries = json.loads((tree / CACHE).read_text())["entries"]
-    assert "m9/1.0.0.yaml" not in entries
+    assert "m9/1.0.0.yaml" not in _entries(tree)
+    assert "m9/" not in json.loads((tree / CACHE).read_text())["entries"]
 
 
 @pytest.mark.parametrize(
@@ -101,20 +128,55 @@ def test_damaged_records_and_another_version_are_not_believed(
     run: Run, tree: Path, reads: list[str]
 ) -> None:
     run("validate", "models/m0/1.0.0.yaml")
-    data = json.loads((tree / CACHE).read_text())
-    sig = data["entries"]["m1/1.0.0.yaml"][0]
-    data["entries"]["m1/1.0.0.yaml"] = [sig, "m0", "1.0.0", None, [3, 10, 3, 1], {}, True]
-    data["entries"]["m2/1.0.0.yaml"] = [sig, {"a": 1}, [], 7, "x", 5, True]  # damaged
-    data["entries"]["m3/1.0.0.yaml"] = "nonsense"
-    (tree / CACHE).write_text(json.dumps({**data, "version": "0.0.0/1/1048576"}))
+    records: dict[str, Any] = _entries(tree)
+    version = _version(tree)
+    sig = records["m1/1.0.0.yaml"][0]
+    records["m1/1.0.0.yaml"] = [sig, "m0", "1.0.0", None, [3, 10, 3, 1], {}, True]
+    records["m2/1.0.0.yaml"] = [sig, {"a": 1}, [], 7, "x", 5, True]  # damaged
+    records["m3/1.0.0.yaml"] = "nonsense"
+    _store(tree, records, "0.0.0/2/1048576")
     reads.clear()
     result = run("validate", "models/m0/1.0.0.yaml")
     assert "MA601" not in result.out  # the forged record of another version is not used
     assert len(reads) == 9
-    (tree / CACHE).write_text(json.dumps(data))  # this version: m2 and m3 are damaged
+    _store(tree, records, version)  # this version: m2 and m3 are damaged
     reads.clear()
     run("validate", "models/m0/1.0.0.yaml")
     assert sorted(reads) == ["models/m2/1.0.0.yaml", "models/m3/1.0.0.yaml"]
+    reads.clear()
+    run("validate", "models/m0/1.0.0.yaml")  # read again, they were recorded again
+    assert reads == []
+
+
+def test_a_damaged_record_in_a_folder_leaves_the_others_recorded(
+    run: Run, tree: Path, reads: list[str]
+) -> None:
+    for version in ("1.0.1", "1.0.2"):
+        write(tree, f"models/m4/{version}.yaml", _model("m4", version))
+    run("validate", "models/m0/1.0.0.yaml")
+    records: dict[str, Any] = _entries(tree)
+    records["m4/1.0.1.yaml"] = [records["m4/1.0.1.yaml"][0], 5, None, None, None, {}, True]
+    _store(tree, records, _version(tree))
+    reads.clear()
+    first = run("validate", "models/m0/1.0.0.yaml")
+    assert reads == ["models/m4/1.0.1.yaml"]
+    assert _entries(tree)["m4/1.0.1.yaml"][1:3] == ["m4", "1.0.1"]
+    reads.clear()
+    assert run("validate", "models/m0/1.0.0.yaml") == first
+    assert reads == []
+
+
+def test_an_added_and_an_edited_file_of_a_recorded_folder_are_read(
+    run: Run, tree: Path, reads: list[str]
+) -> None:
+    run("validate", "models/m0/1.0.0.yaml")
+    write(tree, "models/m3/1.0.1.yaml", _model("m0"))  # a duplicate, added
+    with (tree / "models/m4/1.0.0.yaml").open("a") as stream:  # edited in place
+        stream.write("# edited\n")
+    reads.clear()
+    result = run("validate", "models/m0/1.0.0.yaml")
+    assert sorted(reads) == ["models/m3/1.0.1.yaml", "models/m4/1.0.0.yaml"]
+    assert "MA601" in result.out and "models/m3/1.0.1.yaml" in result.out
 
 
 def test_a_file_changed_just_before_the_run_is_not_recorded(
@@ -124,7 +186,7 @@ def test_a_file_changed_just_before_the_run_is_not_recorded(
     monkeypatch.setattr(identities, "RACY_NS", 10**9)
     write(tree, "models/m7/1.0.0.yaml", _model("m7", "1.0.1"))
     run("validate", "models/m0/1.0.0.yaml")
-    entries = json.loads((tree / CACHE).read_text())["entries"]
+    entries = _entries(tree)
     assert "m7/1.0.0.yaml" not in entries
     assert "m6/1.0.0.yaml" in entries
 
@@ -135,14 +197,14 @@ def test_files_the_light_index_cannot_read_are_recorded_from_the_full_parse(
     write(tree, "models/x/1.0.0.yaml", "---\n" + _model("x"))  # a document marker: full parse
     write(tree, "models/broken/1.0.0.yaml", "name: [\n")
     run("validate", "models/m0/1.0.0.yaml")
-    entries = json.loads((tree / CACHE).read_text())["entries"]
+    entries = _entries(tree)
     assert entries["x/1.0.0.yaml"][1:3] == ["x", "1.0.0"]
     assert entries["broken/1.0.0.yaml"][1:3] == [None, None]
     write(tree, "models/m0/1.0.1.yaml", _model("x"))  # a duplicate of the cached x
     reads.clear()
     result = run("validate", "models/m0/1.0.1.yaml")
     assert "models/x/1.0.0.yaml" in result.out and "MA601" in result.out
-    assert reads == ["models/m0/1.0.0.yaml"]  # the target of the first run, not recorded
+    assert reads == []  # the target of the first run too was recorded, from its full parse
 
 
 def test_concurrent_runs_leave_a_whole_cache(tree: Path) -> None:
@@ -155,6 +217,5 @@ def test_concurrent_runs_leave_a_whole_cache(tree: Path) -> None:
     outputs = [proc.communicate(timeout=120)[0] for proc in runs]
     assert [proc.returncode for proc in runs] == [0, 0, 0, 0]
     assert len(set(outputs)) == 1
-    data = json.loads((tree / CACHE).read_text())
-    assert len(data["entries"]) == 199
+    assert len(_entries(tree)) == 200  # the target too
     assert not [p for p in (tree / CACHE).parent.iterdir() if p.name.endswith(".tmp")]

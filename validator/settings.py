@@ -8,7 +8,6 @@ The config file is `.modelarts-gitops.yaml` at the repository root, or the
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -125,6 +124,8 @@ def _yaml_config(path: Path) -> Document:
 
 
 def _toml_config(path: Path) -> Document | None:
+    import tomllib  # only for a pyproject.toml: its regexes cost a one-file run otherwise
+
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from validator.check.collect import Walked
 from validator.check.part import PER_IMPORT, check_part
-from validator.check.records import Kept, ignore_documents, keep, materialize, needed
+from validator.check.records import Kept, ignore_documents, keep, repository_specs
 from validator.check.registry import checks
 from validator.check.rule_run import run_rule
 from validator.check.run import documents_of, finalize
 from validator.check.subject import Repository, Spec, absolute, slim
-from validator.check.survey import Walked, survey
+from validator.check.survey import survey
 from validator.diagnostics import Diagnostic, Located
 from validator.load.document import Document
 from validator.settings import Settings
@@ -129,9 +130,7 @@ def check_parallel(
     if whole:
         loaded, targets = _loaded(done, found.load, settings, uses)
     else:
-        light = (known.key() for known in found.light.values())
-        wanted = needed(kept, light, every=base is not None or found.cache is not None)
-        loaded, targets = materialize(kept, found.load, settings, wanted)
+        loaded, targets = repository_specs(kept, found, settings, base)
     specs = found.ordered(loaded, settings, targets, base)
     repository = Repository(tuple(specs), settings, targets, base)
     located = [item for part in done for item in part.located]

@@ -11,14 +11,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from validator.check.registry import checks
 from validator.check.subject import Marks, Spec, absolute
-from validator.check.survey import IDENTITY_RULES
+from validator.check.survey import IDENTITY_RULES, Survey
 from validator.diagnostics import DataPath, Located
 from validator.load.document import Document, Position
 from validator.settings import Settings
+
+if TYPE_CHECKING:
+    from validator.load.git_base import BaseState
 
 ABSENT: Any = ...  # a key the import does not have (a singleton that survives pickling)
 KEYS = ("name", "version", "config")
@@ -81,6 +84,11 @@ def keep(thin: Spec, order: int, target: bool) -> Kept:
 Wanted = Callable[[Kept], bool]
 
 
+def all_needed(every: bool) -> bool:
+    """True when every record is needed: `every`, or a repository rule beyond MA601-MA604."""
+    return every or not {r.id for r in checks("repository")} <= IDENTITY_RULES
+
+
 def needed(kept: Iterable[Kept], light: Iterable[tuple[str, str] | None], *, every: bool) -> Wanted:
     """Which records a repository rule can use.
 
@@ -88,7 +96,7 @@ def needed(kept: Iterable[Kept], light: Iterable[tuple[str, str] | None], *, eve
     rule other than MA601-MA604, every one; else those whose name and version another
     import (loaded, or known by its identity only) shares: MA601 compares nothing else.
     """
-    if every or not {r.id for r in checks("repository")} <= IDENTITY_RULES:
+    if all_needed(every):
         return lambda item: True
     counts = Counter(item.key() for item in kept)
     counts.update(set(light))
@@ -126,3 +134,21 @@ def materialize(
         if item.target:
             targets.append(key)
     return specs, frozenset(targets)
+
+
+def repository_specs(
+    kept: Sequence[Kept], found: Survey, settings: Settings, base: BaseState | None
+) -> tuple[dict[Path, Spec], frozenset[Path]]:
+    """The specs the repository rules read, made from the kept records, and the targets.
+
+    Identities the survey still holds undecoded (a tree snapshot) that share a kept
+    import's name are decoded first, so that `needed` counts them.
+    """
+    every = base is not None or found.cache is not None
+    extra: dict[Path, Spec] = {}
+    if not all_needed(every):
+        found.expand(extra, settings, {key[0] for key in map(Kept.key, kept) if key})
+    light = (known.key() for known in found.light.values())
+    loaded, targets = materialize(kept, found.load, settings, needed(kept, light, every=every))
+    loaded.update(extra)
+    return loaded, targets

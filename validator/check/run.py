@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 
 from validator.check import rules as _rules  # noqa: F401  (registers every rule family)
 from validator.check.bounds import capped, clip
+from validator.check.collect import Walked, collect_files
 from validator.check.part import PER_IMPORT, check_part
-from validator.check.records import ignore_documents, materialize, needed
+from validator.check.records import ignore_documents, repository_specs
 from validator.check.registry import RULES, checks
 from validator.check.rule_run import locate, run_rule
 from validator.check.subject import Repository, Spec
-from validator.check.survey import Walked, collect_files, survey
+from validator.check.survey import survey
 from validator.diagnostics import Diagnostic, Located
 from validator.load.document import Document
 from validator.settings import Settings
@@ -104,9 +105,7 @@ def check(
     part = check_part(found.load, found.configs, settings, changed, whole=False, base=base)
     loaded, targets = part.specs, frozenset(part.targets)
     if not part.whole:
-        light = (known.key() for known in found.light.values())
-        wanted = needed(part.kept, light, every=base is not None or found.cache is not None)
-        loaded, targets = materialize(part.kept, found.load, settings, wanted)
+        loaded, targets = repository_specs(part.kept, found, settings, base)
     specs = found.ordered(loaded, settings, targets, base)
     located = part.located
     repository = Repository(tuple(specs), settings, targets, base)

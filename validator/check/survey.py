@@ -14,118 +14,33 @@ import's name and version, so the others are left out of the specs they receive.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from validator.check.collect import Walked
+from validator.check.known import Cached, Known
 from validator.check.registry import checks
 from validator.check.rules.repository import identity
 from validator.check.subject import Spec, absolute
-from validator.diagnostics import Located
-from validator.errors import UserError
-from validator.load.document import Document, display
-from validator.load.folders import SUFFIXES, FolderCache, walk_cached
-from validator.load.identities import Identity, IdentityCache, Signature, signature
+from validator.load import tree
+from validator.load.document import display
+from validator.load.folders import FolderCache, walk_folders
+from validator.load.identities import Identity, IdentityCache, Signature, decode, flat, signature
 from validator.load.imports import load_import
-from validator.load.index import read_light
 from validator.settings import Settings
 
 if TYPE_CHECKING:  # git_base is needed for --base only
     from validator.load.git_base import BaseState
-
-Walked = MutableMapping[Path, list[Path]]  # folder (absolute) -> the YAML files under it
-
-
-def walk(
-    folder: str, relative: str = "", odd: list[Path] | None = None
-) -> Iterator[tuple[os.DirEntry[str], str]]:
-    """The YAML files under `folder` in `os.walk` order (files, then sub-folders, sorted),
-    with their path relative to it; symlinked folders are not entered, as `os.walk` does.
-
-    Files whose suffix is `.YAML`, `.Yml`… are added to `odd`: imports in all but name.
-    """
-    try:
-        with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda e: e.name)
-    except OSError:
-        return
-    folders = []
-    for entry in entries:
-        try:
-            is_folder = entry.is_dir()
-        except OSError:
-            is_folder = False
-        if is_folder:
-            folders.append(entry)
-        elif entry.name.endswith(SUFFIXES):
-            yield entry, relative + entry.name
-        elif odd is not None and entry.name.lower().endswith(SUFFIXES):
-            odd.append(Path(entry.path))
-    for entry in folders:
-        if not entry.is_symlink():
-            yield from walk(entry.path, f"{relative}{entry.name}/", odd)
-
-
-def collect_files(
-    paths: Sequence[Path],
-    settings: Settings,
-    walked: Walked | None = None,
-    odd: list[Path] | None = None,
-) -> list[Path]:
-    """The files named, folders expanded to the YAML files under them (kept in `walked`;
-    files in those folders with an upper-case YAML suffix are added to `odd`)."""
-    if not paths:
-        default = settings.root / settings.models_dir
-        if not default.is_dir():
-            raise UserError(f"no paths given and {default} is not a folder")
-        paths = [default]
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = [Path(entry.path) for entry, _ in walk(str(path), odd=odd)]
-            if walked is not None:
-                walked[absolute(path)] = found
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise UserError(f"{path}: no such file or folder")
-    return list(dict.fromkeys(files))
-
-
-def odd_suffixes(odd: Sequence[Path]) -> list[Located]:
-    """MA001 for each file with an upper-case YAML suffix: never silently skipped."""
-    found = []
-    for path in odd:
-        suffix = path.suffix
-        message = (
-            f"the suffix `{suffix}` is not read as an import; rename the file to"
-            f" `{path.stem}{suffix.lower()}` (plan and sync refuse until then)"
-        )
-        found.append(Located(display(path), 1, 1, "MA001", message))
-    return found
-
+    from validator.load.index import Light
 
 # The repository rules that read nothing of an import but its identity, and, without a
 # base, only for the imports that share a checked import's identity (MA601). Another
 # repository rule makes every import a spec again.
 IDENTITY_RULES = frozenset({"MA601", "MA602", "MA603", "MA604"})
-
-
-class Known(NamedTuple):
-    """An import known by its identity only: from the cache, or from a light read."""
-
-    identity: Identity
-    shown: str  # how diagnostics name it
-    document: Document | None  # the light read's document; None when from the cache
-    relative: str  # its cache key: the path under the models folder
-    signature: Signature
-
-    def key(self) -> tuple[str, str] | None:
-        name, version = self.identity.name, self.identity.version
-        return (name, version) if isinstance(name, str) and isinstance(version, str) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +55,9 @@ class Survey:
     load: list[tuple[Path, bool]]  # the others, and whether each was named
     configs: set[Path]  # config files named: their users are checked
     cache: IdentityCache | None
-    signatures: dict[str, tuple[str, Signature]]  # imports loaded, not named: cache key, sig
+    signatures: dict[str, tuple[str, Signature]]  # imports loaded in full: cache key, sig
+    cached: list[Cached]  # folders whose identities are still to be decoded
+    walked: tuple[list[str], dict[str, Any]] | None = None  # folders walked; their listings
 
     def ordered(
         self,
@@ -159,10 +76,11 @@ class Survey:
         every = base is not None or not {r.id for r in checks("repository")} <= IDENTITY_RULES
         if base is not None:
             wanted |= set(base.imports)
+        self.expand(loaded, settings, None if every else {key[0] for key in wanted if key})
         doubtful = confirm(self, loaded, settings, wanted)
         full = {str(key): spec for key, spec in loaded.items()}
         if self.cache is not None:
-            self._record(full, doubtful)
+            self._record(full, doubtful, settings)
         specs = []
         order = self.order or (os.path.abspath(file) for file, _ in self.load)
         for key in order:
@@ -178,7 +96,55 @@ class Survey:
             specs.append(spec)
         return specs
 
-    def _record(self, full: dict[str, Spec], doubtful: list[tuple[str, Known]]) -> None:
+    def expand(self, loaded: dict[Path, Spec], settings: Settings, names: set[str] | None) -> None:
+        """Decode the cached records of the imports named one of `names` (None: all) into
+        `light`; an import whose record is damaged is read as if it were not cached."""
+        for folder in self.cached:
+            for n, record in enumerate(folder.records):
+                if names is not None and type(record) is list and record:
+                    name = record[0]
+                    if type(name) is str and name not in names:
+                        continue
+                file = folder.files[n]
+                key, relative = folder.where + file, folder.relative + file
+                shown = display(Path(key)) if folder.shown is None else folder.shown + file
+                size, mtime, ctime, inode = folder.signed[4 * n : 4 * n + 4]
+                sig = (size, mtime, ctime, inode)
+                item = decode(record)
+                if item is not None and isinstance(item.name, str) and type(item.version) is str:
+                    self.light[key] = Known(item, shown, None, relative, sig)
+                    continue
+                if item is not None and item.exact:
+                    continue  # declares no identity, as a full parse found
+                self._read(key, shown, relative, sig, settings, loaded)
+        self.cached.clear()
+
+    def _read(
+        self,
+        key: str,
+        shown: str,
+        relative: str,
+        sig: Signature,
+        settings: Settings,
+        loaded: dict[Path, Spec],
+    ) -> None:
+        """What `survey` does for a file the cache does not know, once the files are loaded."""
+        index = read_light(Path(key), shown, settings.max_file_size)
+        if index is not None:
+            item = Identity.of(index.document, exact=False)
+            self.light[key] = Known(item, shown, index.document, relative, sig)
+            if self.cache is not None:
+                self.cache.put(relative, sig, item)
+            return
+        file = Path(key)
+        full = load_import(file, settings.root, settings.max_file_size, {})
+        if full.document is not None:
+            loaded[file] = Spec(full.document, file, settings)
+        self.signatures[key] = (relative, sig)
+
+    def _record(
+        self, full: dict[str, Spec], doubtful: list[tuple[str, Known]], settings: Settings
+    ) -> None:
         assert self.cache is not None
         pending = list(self.signatures.items())
         pending += ((key, (k.relative, k.signature)) for key, k in doubtful)
@@ -187,6 +153,9 @@ class Survey:
             document = spec.document if spec is not None else None
             self.cache.put(name, sig, Identity.of(document, exact=True))
         self.cache.save()
+        if self.walked is not None:
+            visited, listings = self.walked
+            tree.write(settings.root, settings.max_file_size, visited, listings, self.cache.saved)
 
 
 def confirm(
@@ -219,51 +188,116 @@ def survey(files: Sequence[Path], settings: Settings, walked: Walked | None = No
         everything = {os.path.abspath(f): f for f in walked[models]}
         everything.update((p, f) for p, f in named.items() if f.suffix != ".json")
         every = [(file, key in named) for key, file in everything.items()]
-        return Survey([], {}, every, configs, None, {})  # `load` is in walk order
-    cache = IdentityCache(settings.root, settings.max_file_size)
-    light: dict[str, Known] = {}
-    load: list[tuple[Path, bool]] = []
-    signatures: dict[str, tuple[str, Signature]] = {}
-    order: list[str] = []
+        return Survey([], {}, every, configs, None, {}, [])  # `load` is in walk order
     shown_models = display(models)
     # Under the working directory, a file is shown as its folder is, and then its name.
     inside = not os.path.isabs(shown_models)
     prefix = "" if shown_models == "." else shown_models + "/"
+    if not configs:
+        snapshot = tree.read(settings.root, str(models), settings.max_file_size)
+        if snapshot is not None:
+            return _unchanged(snapshot, str(models), prefix if inside else None, named)
+    cache = IdentityCache(settings.root, settings.max_file_size)
     folders = FolderCache(settings.root)
-    for key, relative in walk_cached(str(models), folders):
-        order.append(key)
-        if key in named:
-            load.append((named[key], True))
-            continue
-        try:
-            info = os.stat(key)
-        except OSError:
-            load.append((Path(key), False))
-            continue
-        sig = signature(info)
-        shown = prefix + relative if inside else display(Path(key))
-        item = cache.get(relative, sig)
-        if item is not None and not _uses(item.config, key, configs):
-            if isinstance(item.name, str) and isinstance(item.version, str):
-                light[key] = Known(item, shown, None, relative, sig)
+    visited: list[str] = []
+    found = Survey([], {}, [], configs, cache, {}, [], (visited, folders.kept))
+    for where, relative, names in walk_folders(str(models), folders):
+        visited.append(relative)
+        keys = list(map(where.__add__, names))
+        found.order.extend(keys)
+        shown = prefix + relative if inside else None
+        if not configs and named.keys().isdisjoint(keys):
+            try:
+                signed: list[int] | None = flat(map(os.stat, keys))
+            except OSError:
+                signed = None
+            records = cache.folder(relative, names, signed) if signed is not None else None
+            if records is not None:
+                assert signed is not None
+                found.cached.append(Cached(where, relative, shown, names, signed, records))
                 continue
-            if item.exact:
-                continue  # declares no identity, as a full parse found
-        index = read_light(Path(key), shown, settings.max_file_size)
-        if index is not None and not _uses(index.config, key, configs):
-            item = Identity.of(index.document, exact=False)
-            light[key] = Known(item, shown, index.document, relative, sig)
-            cache.put(relative, sig, item)
-            continue
-        signatures[key] = (relative, sig)
-        load.append((Path(key), False))
+        for key, name in zip(keys, names, strict=True):
+            _survey_file(found, key, relative + name, shown, named, settings)
     folders.save()
-    seen = set(order)
+    _outside(found, named)
+    return found
+
+
+def _outside(found: Survey, named: dict[str, Path]) -> None:
+    """The imports named that are not under the models folder: loaded last."""
+    seen = set(found.order)
     for key, file in named.items():
         if file.suffix != ".json" and key not in seen:
-            order.append(key)
-            load.append((file, True))
-    return Survey(order, light, load, configs, cache, signatures)
+            found.order.append(key)
+            found.load.append((file, True))
+
+
+def _unchanged(
+    snapshot: tree.Snapshot, models: str, shown: str | None, named: dict[str, Path]
+) -> Survey:
+    """The survey of a models tree that did not change since its snapshot: the imports named
+    are loaded, the others' records decoded only where a rule may use them."""
+    where = models if models.endswith("/") else models + "/"
+    files, signed, records = snapshot
+    order = list(map(where.__add__, files))
+    found = Survey(order, {}, [], set(), None, {}, [])
+    inside = [key[len(where) :] for key in named if key.startswith(where)]
+    picked = sorted(files.index(name) for name in inside if name in files)
+    if picked:
+        files, signed, records = list(files), list(signed), list(records)
+        for n in reversed(picked):
+            del files[n], records[n], signed[4 * n : 4 * n + 4]
+        found.load.extend((named[order[n]], True) for n in picked)
+    found.cached.append(Cached(where, "", shown, files, signed, records))
+    _outside(found, named)
+    return found
+
+
+def _survey_file(
+    found: Survey,
+    key: str,
+    relative: str,
+    folder: str | None,
+    named: dict[str, Path],
+    settings: Settings,
+) -> None:
+    """Where the identity of one file of a folder the cache does not hold whole comes from."""
+    cache, configs = found.cache, found.configs
+    assert cache is not None
+    if key in named:
+        found.load.append((named[key], True))
+        with contextlib.suppress(OSError):  # recorded from its full parse, as the others
+            found.signatures[key] = (relative, signature(os.stat(key)))
+        return
+    try:
+        info = os.stat(key)
+    except OSError:
+        found.load.append((Path(key), False))
+        return
+    sig = signature(info)
+    shown = display(Path(key)) if folder is None else folder + os.path.basename(key)
+    item = cache.get(relative, sig)
+    if item is not None and not _uses(item.config, key, configs):
+        if isinstance(item.name, str) and isinstance(item.version, str):
+            found.light[key] = Known(item, shown, None, relative, sig)
+            return
+        if item.exact:
+            return  # declares no identity, as a full parse found
+    index = read_light(Path(key), shown, settings.max_file_size)
+    if index is not None and not _uses(index.config, key, configs):
+        item = Identity.of(index.document, exact=False)
+        found.light[key] = Known(item, shown, index.document, relative, sig)
+        cache.put(relative, sig, item)
+        return
+    found.signatures[key] = (relative, sig)
+    found.load.append((Path(key), False))
+
+
+def read_light(path: Path, shown: str, max_size: int) -> Light | None:
+    """`index.read_light`, imported when a file must be read: a warm run reads none."""
+    from validator.load.index import read_light as read
+
+    return read(path, shown, max_size)
 
 
 def _uses(config: str | None, file: str, configs: set[Path]) -> bool:

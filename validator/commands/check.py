@@ -176,8 +176,8 @@ def cmd_validate(
         files, settings, base=state, changed=changed, workers=workers, walked=walked
     )
     if odd and changed is None:
+        from validator.check.collect import odd_suffixes
         from validator.check.run import finalize
-        from validator.check.survey import odd_suffixes
 
         diagnostics = sorted({*diagnostics, *finalize(odd_suffixes(odd), {}, settings)})
     reported = reported_changed(files, changed) if changed is not None else files

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from operator import attrgetter
+from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -59,14 +59,25 @@ def scan(folder: str) -> tuple[Listing, bool] | None:
     return (files, folders), settled
 
 
+_IS_IMPORT = methodcaller("endswith", SUFFIXES)
+
+
 def _names(value: Any, files: bool) -> list[str] | None:
+    """`value` when it is a list of names of one folder's entries (of imports: `files`).
+    A warm run checks one per folder, so the check is made of whole-list operations."""
     if type(value) is not list:
         return None
-    for name in value:
-        if type(name) is not str or "/" in name or name in ("", ".", ".."):
+    try:
+        joined = "/".join(value)  # a TypeError unless every item is text
+    except TypeError:
+        return None
+    if joined.count("/") != max(len(value) - 1, 0):
+        return None  # a name holds a slash
+    if files:
+        if not all(map(_IS_IMPORT, value)):  # which also rules out "", "." and ".."
             return None
-        if files and not name.endswith(SUFFIXES):
-            return None
+    elif "" in value or "." in value or ".." in value:
+        return None
     return value
 
 
@@ -110,9 +121,9 @@ class FolderCache:
             write_json_cache(self.path, self.version, self.kept)
 
 
-def walk_cached(folder: str, cache: FolderCache) -> Iterator[tuple[str, str]]:
-    """The YAML files under `folder`, as `survey.walk` finds them (the same order), each as
-    its path and its path relative to `folder`."""
+def walk_folders(folder: str, cache: FolderCache) -> Iterator[tuple[str, str, list[str]]]:
+    """The folders under `folder` that `collect.walk` enters (the same order), each as its
+    path ending in `/`, that path relative to `folder`, and its YAML files."""
     stack = [(folder, "")]
     while stack:
         where, relative = stack.pop()
@@ -121,6 +132,13 @@ def walk_cached(folder: str, cache: FolderCache) -> Iterator[tuple[str, str]]:
             continue
         files, folders = found
         prefix = where if where.endswith("/") else where + "/"
+        yield prefix, relative, files
+        stack.extend((prefix + name, f"{relative}{name}/") for name in reversed(folders))
+
+
+def walk_cached(folder: str, cache: FolderCache) -> Iterator[tuple[str, str]]:
+    """The YAML files under `folder`, as `collect.walk` finds them (the same order), each as
+    its path and its path relative to `folder`."""
+    for prefix, relative, files in walk_folders(folder, cache):
         for name in files:
             yield prefix + name, relative + name
-        stack.extend((prefix + name, f"{relative}{name}/") for name in reversed(folders))

@@ -23,7 +23,7 @@ from validator.load.document import Document
 from validator.settings import Settings
 
 if TYPE_CHECKING:
-    from validator.check.survey import Walked
+    from validator.check.collect import Walked
 
 MANDATORY = ("MA0", "MA1", "MA201", "MA202", "MA601")
 
@@ -64,7 +64,7 @@ def gated_specs(
     `meanwhile(files)` is called once, while worker processes check the files when there
     are some, else after the check; its errors are its own to keep until the verdict.
     """
-    from validator.check.survey import collect_files, odd_suffixes
+    from validator.check.collect import collect_files, odd_suffixes
     from validator.report import reporter
 
     walked: Walked = {}  # every import is loaded in full: the survey needs no second walk

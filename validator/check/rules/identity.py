@@ -16,8 +16,9 @@ from validator.check.registry import rule
 from validator.check.subject import Spec
 from validator.diagnostics import Finding, Severity, kind_of
 
-NAME_CHAR = re.compile(r"[A-Za-z0-9_\u3400-\u4dbf\u4e00-\u9fff-]")
-NAME_TEXT = re.compile(NAME_CHAR.pattern + "*")  # every character a NAME_CHAR, in one match
+# One name character; compiled on first use (a bad name), as the class is costly to compile.
+NAME_CHAR = r"[A-Za-z0-9_\u3400-\u4dbf\u4e00-\u9fff-]"
+NAME_TEXT = re.compile(NAME_CHAR + "*")  # every character a NAME_CHAR, in one match
 FORBIDDEN = "&!'\"<>="
 LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 DOC_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
@@ -49,11 +50,13 @@ def name_format(spec: Spec) -> Iterator[Finding]:
     elif len(name) > 64:
         yield Finding(("name",), f"name is {len(name)} characters; the limit is 64")
     bad = (
-        [] if NAME_TEXT.fullmatch(name) else sorted({c for c in name if not NAME_CHAR.fullmatch(c)})
+        []
+        if NAME_TEXT.fullmatch(name)
+        else sorted({c for c in name if not re.fullmatch(NAME_CHAR, c)})
     )
     if bad:
         shown = ", ".join(f"`{c}`" if c.strip() else "a space" for c in bad)
-        fixed = "".join(c for c in name.strip().replace(" ", "-") if NAME_CHAR.fullmatch(c))
+        fixed = "".join(c for c in name.strip().replace(" ", "-") if re.fullmatch(NAME_CHAR, c))
         yield Finding(
             ("name",),
             f"name `{name}` contains {shown}; "

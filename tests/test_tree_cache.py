@@ -1,0 +1,198 @@
+"""The tree snapshot: a one-file run in an unchanged repository reads one cache file.
+
+It must find exactly what the walk finds: an edited, added or removed file or folder makes
+the run walk again, a damaged or foreign snapshot is ignored, and a tree with a file
+changed just before the run is not recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import GOOD_IMPORT, Run, write
+from validator.check import survey
+from validator.load import folders, identities, tree
+
+CACHE = ".modelarts-gitops/cache/tree.json"
+OLD = 1_000_000_000  # a time long before the run, in seconds
+
+
+def _model(name: str, version: str = "1.0.0") -> str:
+    return GOOD_IMPORT.replace("demo-model", name).replace('"1.0.0"', f'"{version}"')
+
+
+def _settle(root: Path) -> None:
+    """Every folder of the models tree as if it had last changed long ago."""
+    for folder, _, _ in os.walk(root / "models"):
+        os.utime(folder, (OLD, OLD))
+
+
+@pytest.fixture
+def tree_(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(identities, "RACY_NS", 0)
+    monkeypatch.setattr(folders, "RACY_NS", 0)
+    for n in range(6):
+        write(repo, f"models/m{n}/1.0.0.yaml", _model(f"m{n}"))
+    write(repo, "models/m1/1.0.1.yaml", _model("m1", "1.0.1"))
+    write(repo, "models/deep/a/1.0.0.yaml", _model("deep"))
+    _settle(repo)
+    return repo
+
+
+@pytest.fixture
+def walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """ "walk" for each walk of the models folder, and each file the light index reads."""
+    seen: list[str] = []
+    real_walk: Callable[..., Any] = survey.walk_folders
+    real_read: Callable[..., Any] = survey.read_light
+
+    def walk(*args: Any) -> Any:
+        seen.append("walk")
+        return real_walk(*args)
+
+    def read(path: Path, shown: str, max_size: int) -> Any:
+        seen.append(shown)
+        return real_read(path, shown, max_size)
+
+    monkeypatch.setattr(survey, "walk_folders", walk)
+    monkeypatch.setattr(survey, "read_light", read)
+    return seen
+
+
+def test_an_unchanged_tree_is_not_walked(run: Run, tree_: Path, walks: list[str]) -> None:
+    first = run("validate", "models/m0/1.0.0.yaml")
+    assert walks[0] == "walk" and len(walks) == 8  # the walk, and the seven others read
+    assert (tree_ / CACHE).exists()
+    walks.clear()
+    assert run("validate", "models/m0/1.0.0.yaml") == first
+    assert walks == []
+    assert run("validate", "models/m1/1.0.1.yaml").code == first.code  # another target
+    assert walks == []
+
+
+def test_a_duplicate_is_found_from_the_snapshot(run: Run, tree_: Path, walks: list[str]) -> None:
+    write(tree_, "models/m4/1.0.0.yaml", _model("m0"))
+    _settle(tree_)
+    run("validate", "models/m0/1.0.0.yaml")
+    walks.clear()
+    result = run("validate", "models/m0/1.0.0.yaml")
+    assert walks == []
+    assert "MA601" in result.out and "models/m4/1.0.0.yaml" in result.out
+
+
+def test_a_duplicate_is_found_from_the_snapshot_on_workers(
+    run: Run, tree_: Path, walks: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two targets in two folders are checked on two workers; the duplicate of one of them
+    is still only in the snapshot, and must be decoded before the records are chosen."""
+    write(tree_, "models/m4/1.0.0.yaml", _model("m0"))
+    _settle(tree_)
+    targets = ("models/m0/1.0.0.yaml", "models/m1/1.0.1.yaml")
+    serial = run("validate", *targets)
+    walks.clear()
+    monkeypatch.setenv("MODELARTS_GITOPS_WORKERS", "2")
+    result = run("validate", *targets)
+    assert walks == []
+    assert result == serial
+    assert "MA601" in result.out and "models/m4/1.0.0.yaml" in result.out
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove", "rename", "folder"])
+def test_a_change_makes_the_run_walk_again(
+    run: Run, tree_: Path, walks: list[str], change: str
+) -> None:
+    run("validate", "models/m0/1.0.0.yaml")
+    if change == "edit":
+        with (tree_ / "models/m3/1.0.0.yaml").open("a") as stream:
+            stream.write("# edited\n")
+    elif change == "add":
+        write(tree_, "models/m3/1.0.1.yaml", _model("m0"))
+    elif change == "remove":
+        (tree_ / "models/m3/1.0.0.yaml").unlink()
+    elif change == "rename":
+        (tree_ / "models/deep/a").rename(tree_ / "models/deep/b")
+    else:
+        write(tree_, "models/deep/a/new/2.0.0.yaml", _model("m0", "2.0.0"))
+    walks.clear()
+    result = run("validate", "models/m0/1.0.0.yaml")
+    assert walks[:1] == ["walk"]
+    fresh = run("validate", "models/m0/1.0.0.yaml")  # and the same findings from the new one
+    assert fresh == result
+    assert ("MA601" in result.out) == (change == "add")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"\x00garbage",
+        b"{not json",
+        b'{"version": "0.0.0/1/1048576", "entries": {}}',
+        b"[]",
+    ],
+    ids=["bytes", "truncated", "another-version", "list"],
+)
+def test_a_damaged_or_foreign_snapshot_is_not_used(
+    run: Run, tree_: Path, walks: list[str], damage: bytes
+) -> None:
+    expected = run("validate", "models/m0/1.0.0.yaml")
+    (tree_ / CACHE).write_bytes(damage)
+    walks.clear()
+    assert run("validate", "models/m0/1.0.0.yaml") == expected
+    assert walks == ["walk"]
+
+
+def test_damaged_entries_are_not_believed(run: Run, tree_: Path, walks: list[str]) -> None:
+    expected = run("validate", "models/m0/1.0.0.yaml")
+    data = json.loads((tree_ / CACHE).read_text())
+    for key, value in (("files", [1, 2]), ("marks", [0]), ("folders", ["../.."])):
+        (tree_ / CACHE).write_text(json.dumps({**data, "entries": {**data["entries"], key: value}}))
+        walks.clear()
+        assert run("validate", "models/m0/1.0.0.yaml") == expected
+        assert walks[:1] == ["walk"]
+    entries = json.loads((tree_ / CACHE).read_text())["entries"]
+    n = entries["files"].index("m2/1.0.0.yaml")
+    entries["records"][n] = {"name": "m2"}  # a damaged record: the file is read instead
+    (tree_ / CACHE).write_text(json.dumps({**data, "entries": entries}))
+    walks.clear()
+    assert run("validate", "models/m0/1.0.0.yaml") == expected
+    assert walks == ["models/m2/1.0.0.yaml"]
+
+
+def test_a_tree_changed_just_before_the_run_is_not_recorded(
+    run: Run, tree_: Path, monkeypatch: pytest.MonkeyPatch, walks: list[str]
+) -> None:
+    run("validate", "models/m0/1.0.0.yaml")
+    assert (tree_ / CACHE).exists()
+    monkeypatch.setattr(identities, "RACY_NS", 10**9)
+    write(tree_, "models/m2/1.0.0.yaml", _model("m2") + "# edited\n")  # same folder listing
+    run("validate", "models/m0/1.0.0.yaml")
+    assert not (tree_ / CACHE).exists()
+    monkeypatch.setattr(identities, "RACY_NS", 0)
+    walks.clear()
+    run("validate", "models/m0/1.0.0.yaml")
+    assert walks == ["walk", "models/m2/1.0.0.yaml"]
+    assert (tree_ / CACHE).exists()
+
+
+def test_a_folder_with_a_symlink_is_never_in_a_snapshot(run: Run, tree_: Path) -> None:
+    (tree_ / "models/m2/linked").symlink_to(tree_ / "models/deep", target_is_directory=True)
+    _settle(tree_)
+    run("validate", "models/m0/1.0.0.yaml")
+    assert not (tree_ / CACHE).exists()
+
+
+def test_a_new_tool_version_starts_afresh(
+    run: Run, tree_: Path, walks: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("validate", "models/m0/1.0.0.yaml")
+    monkeypatch.setattr(tree, "__version__", "99.0.0")
+    walks.clear()
+    run("validate", "models/m0/1.0.0.yaml")
+    assert walks[:1] == ["walk"]
+    assert json.loads((tree_ / CACHE).read_text())["version"].startswith("99.0.0/")
