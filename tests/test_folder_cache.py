@@ -15,22 +15,12 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import GOOD_IMPORT, Run, write
+from tests.cache_helpers import model_text, settle
+from tests.conftest import Run, write
 from validator.check.collect import walk
 from validator.load import folders, identities
 
 CACHE = ".modelarts-gitops/cache/folders.json"
-OLD = 1_000_000_000  # a time long before the run, in seconds
-
-
-def _model(name: str, version: str = "1.0.0") -> str:
-    return GOOD_IMPORT.replace("demo-model", name).replace('"1.0.0"', f'"{version}"')
-
-
-def _settle(root: Path) -> None:
-    """Every folder of the models tree as if it had last changed long ago."""
-    for folder, _, _ in os.walk(root / "models"):
-        os.utime(folder, (OLD, OLD))
 
 
 @pytest.fixture
@@ -38,10 +28,10 @@ def tree(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(identities, "RACY_NS", 0)
     monkeypatch.setattr(folders, "RACY_NS", 0)
     for n in range(6):
-        write(repo, f"models/m{n}/1.0.0.yaml", _model(f"m{n}"))
+        write(repo, f"models/m{n}/1.0.0.yaml", model_text(f"m{n}"))
     write(repo, "models/m0/notes.txt", "not an import\n")
-    write(repo, "models/deep/a/b/1.0.0.yaml", _model("deep"))
-    _settle(repo)
+    write(repo, "models/deep/a/b/1.0.0.yaml", model_text("deep"))
+    settle(repo)
     return repo
 
 
@@ -83,18 +73,18 @@ def test_a_second_run_lists_no_unchanged_folder(run: Run, tree: Path, scans: lis
 
 def test_added_removed_and_renamed_entries_are_seen(tree: Path) -> None:
     assert _cached(tree) == _fresh(tree)
-    write(tree, "models/m3/1.0.1.yaml", _model("m0"))
+    write(tree, "models/m3/1.0.1.yaml", model_text("m0"))
     (tree / "models/m4/1.0.0.yaml").unlink()
     (tree / "models/deep/a/b").rename(tree / "models/deep/a/c")
     os.mkdir(tree / "models/m5/sub")
-    write(tree, "models/m5/sub/2.0.0.yml", _model("m5", "2.0.0"))
+    write(tree, "models/m5/sub/2.0.0.yml", model_text("m5", "2.0.0"))
     assert _cached(tree) == _fresh(tree)
     assert ("m3/1.0.1.yaml") in [relative for _, relative in _cached(tree)]
 
 
 def test_a_new_duplicate_in_a_cached_folder_is_found(run: Run, tree: Path) -> None:
     run("validate", "models/m0/1.0.0.yaml")
-    write(tree, "models/m2/1.0.1.yaml", _model("m0"))
+    write(tree, "models/m2/1.0.1.yaml", model_text("m0"))
     result = run("validate", "models/m0/1.0.0.yaml")
     assert "MA601" in result.out and "models/m2/1.0.1.yaml" in result.out
 
@@ -129,7 +119,7 @@ def test_damaged_records_are_not_believed(tree: Path, scans: list[str]) -> None:
 def test_a_folder_with_a_symlink_is_not_recorded(tree: Path) -> None:
     (tree / "models/m1/2.0.0.yaml").symlink_to(tree / "models/m1/1.0.0.yaml")
     (tree / "models/m2/linked").symlink_to(tree / "models/deep", target_is_directory=True)
-    _settle(tree)
+    settle(tree)
     assert _cached(tree) == _fresh(tree)
     entries = json.loads((tree / CACHE).read_text())["entries"]
     assert "m1/" not in entries and "m2/" not in entries and "m3/" in entries
@@ -140,7 +130,7 @@ def test_a_folder_changed_just_before_the_run_is_not_recorded(
 ) -> None:
     _cached(tree)
     monkeypatch.setattr(folders, "RACY_NS", 10**9)
-    write(tree, "models/m3/1.0.1.yaml", _model("m3", "1.0.1"))
+    write(tree, "models/m3/1.0.1.yaml", model_text("m3", "1.0.1"))
     _cached(tree)
     entries = json.loads((tree / CACHE).read_text())["entries"]
     assert "m3/" not in entries and "m2/" in entries

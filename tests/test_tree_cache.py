@@ -8,29 +8,18 @@ changed just before the run is not recorded.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import GOOD_IMPORT, Run, write
+from tests.cache_helpers import model_text, settle
+from tests.conftest import Run, write
 from validator.check import survey
 from validator.load import folders, identities, tree
 
 CACHE = ".modelarts-gitops/cache/tree.json"
-OLD = 1_000_000_000  # a time long before the run, in seconds
-
-
-def _model(name: str, version: str = "1.0.0") -> str:
-    return GOOD_IMPORT.replace("demo-model", name).replace('"1.0.0"', f'"{version}"')
-
-
-def _settle(root: Path) -> None:
-    """Every folder of the models tree as if it had last changed long ago."""
-    for folder, _, _ in os.walk(root / "models"):
-        os.utime(folder, (OLD, OLD))
 
 
 @pytest.fixture
@@ -38,10 +27,10 @@ def tree_(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(identities, "RACY_NS", 0)
     monkeypatch.setattr(folders, "RACY_NS", 0)
     for n in range(6):
-        write(repo, f"models/m{n}/1.0.0.yaml", _model(f"m{n}"))
-    write(repo, "models/m1/1.0.1.yaml", _model("m1", "1.0.1"))
-    write(repo, "models/deep/a/1.0.0.yaml", _model("deep"))
-    _settle(repo)
+        write(repo, f"models/m{n}/1.0.0.yaml", model_text(f"m{n}"))
+    write(repo, "models/m1/1.0.1.yaml", model_text("m1", "1.0.1"))
+    write(repo, "models/deep/a/1.0.0.yaml", model_text("deep"))
+    settle(repo)
     return repo
 
 
@@ -77,8 +66,8 @@ def test_an_unchanged_tree_is_not_walked(run: Run, tree_: Path, walks: list[str]
 
 
 def test_a_duplicate_is_found_from_the_snapshot(run: Run, tree_: Path, walks: list[str]) -> None:
-    write(tree_, "models/m4/1.0.0.yaml", _model("m0"))
-    _settle(tree_)
+    write(tree_, "models/m4/1.0.0.yaml", model_text("m0"))
+    settle(tree_)
     run("validate", "models/m0/1.0.0.yaml")
     walks.clear()
     result = run("validate", "models/m0/1.0.0.yaml")
@@ -91,8 +80,8 @@ def test_a_duplicate_is_found_from_the_snapshot_on_workers(
 ) -> None:
     """Two targets in two folders are checked on two workers; the duplicate of one of them
     is still only in the snapshot, and must be decoded before the records are chosen."""
-    write(tree_, "models/m4/1.0.0.yaml", _model("m0"))
-    _settle(tree_)
+    write(tree_, "models/m4/1.0.0.yaml", model_text("m0"))
+    settle(tree_)
     targets = ("models/m0/1.0.0.yaml", "models/m1/1.0.1.yaml")
     serial = run("validate", *targets)
     walks.clear()
@@ -112,13 +101,13 @@ def test_a_change_makes_the_run_walk_again(
         with (tree_ / "models/m3/1.0.0.yaml").open("a") as stream:
             stream.write("# edited\n")
     elif change == "add":
-        write(tree_, "models/m3/1.0.1.yaml", _model("m0"))
+        write(tree_, "models/m3/1.0.1.yaml", model_text("m0"))
     elif change == "remove":
         (tree_ / "models/m3/1.0.0.yaml").unlink()
     elif change == "rename":
         (tree_ / "models/deep/a").rename(tree_ / "models/deep/b")
     else:
-        write(tree_, "models/deep/a/new/2.0.0.yaml", _model("m0", "2.0.0"))
+        write(tree_, "models/deep/a/new/2.0.0.yaml", model_text("m0", "2.0.0"))
     walks.clear()
     result = run("validate", "models/m0/1.0.0.yaml")
     assert walks[:1] == ["walk"]
@@ -170,7 +159,7 @@ def test_a_tree_changed_just_before_the_run_is_not_recorded(
     run("validate", "models/m0/1.0.0.yaml")
     assert (tree_ / CACHE).exists()
     monkeypatch.setattr(identities, "RACY_NS", 10**9)
-    write(tree_, "models/m2/1.0.0.yaml", _model("m2") + "# edited\n")  # same folder listing
+    write(tree_, "models/m2/1.0.0.yaml", model_text("m2") + "# edited\n")  # same folder listing
     run("validate", "models/m0/1.0.0.yaml")
     assert not (tree_ / CACHE).exists()
     monkeypatch.setattr(identities, "RACY_NS", 0)
@@ -182,7 +171,7 @@ def test_a_tree_changed_just_before_the_run_is_not_recorded(
 
 def test_a_folder_with_a_symlink_is_never_in_a_snapshot(run: Run, tree_: Path) -> None:
     (tree_ / "models/m2/linked").symlink_to(tree_ / "models/deep", target_is_directory=True)
-    _settle(tree_)
+    settle(tree_)
     run("validate", "models/m0/1.0.0.yaml")
     assert not (tree_ / CACHE).exists()
 
