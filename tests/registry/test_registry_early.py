@@ -4,8 +4,15 @@ did not, and the gate's verdict before any error of the early read."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -113,3 +120,40 @@ def test_the_embedded_registry_is_read_whole_while_the_workers_check(
     result = run("plan")
     assert result.out.startswith("No changes."), result.out + result.err
     assert len(alive) == 1 and alive[0] >= 1
+
+
+@pytest.fixture
+def silent() -> Iterator[tuple[str, list[object]]]:
+    """A registry that accepts connections and never answers; the connections it got."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[object] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                accepted.append(listener.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/v1/p1", accepted
+    listener.close()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_refusing_gate_never_waits_for_the_registry(
+    repo: Path, silent: tuple[str, list[object]], workers: str
+) -> None:
+    """Findings come at once however slow the registry; a serial gate does not contact it."""
+    url, accepted = silent
+    for name in NAMES:
+        write(repo, f"models/{name}/1.0.0.yaml", GOOD_IMPORT.replace("demo-model", name))
+    write(repo, "models/alpha-model/1.0.1.yaml", GOOD_IMPORT.replace("name: demo-model\n", ""))
+    env = {**os.environ, "MODELARTS_TOKEN": TOKEN, "MODELARTS_GITOPS_WORKERS": workers}
+    command = [sys.executable, "-m", "validator", "plan", "--registry", url]
+    # The registry's read timeout is 30 s: a run that waited for it would time out here.
+    result = subprocess.run(
+        command, cwd=repo, env=env, capture_output=True, text=True, timeout=25, check=False
+    )
+    assert result.returncode == 1, result.stderr
+    assert "error-level finding(s)" in result.stderr
+    if workers == "1":
+        assert accepted == []

@@ -103,22 +103,26 @@ def check_parallel(
     workers: int,
     walked: Walked | None = None,
     whole: bool = False,
-    meanwhile: Callable[[], None] | None = None,
+    meanwhile: Callable[[], Callable[[], None]] | None = None,
 ) -> Checked | None:
     """What `check` finds, or None when the caller should check serially.
 
     With `whole`, each import comes back with all its data and its config's (for the
-    desired state); otherwise with what the repository rules read. `meanwhile` runs here
-    while the workers check the first pass (the plan reads the registry then).
+    desired state); otherwise with what the repository rules read. `meanwhile` starts
+    work here once the first pass's workers are forked (the plan reads the registry then),
+    and returns a function that waits for it: a second pass waits before it forks.
     """
     found = survey(files, settings, walked)
     job = _Job(settings, found.configs, changed, base, whole, found.load)
     uses: dict[int, Path] = {}  # import -> the config file it uses, once a pass has seen it
+    waits: list[Callable[[], None]] = []
     for attempt in range(2):  # the first pass guesses the groups; a second knows them
         chunks = _chunks(found.load, workers * CHUNKS_PER_WORKER, uses)
         if len(chunks) < 2:
             return None
-        done = _map(job, chunks, workers, meanwhile if attempt == 0 else None)
+        for wait in waits:
+            wait()  # no thread of this process may run while workers are forked
+        done = _map(job, chunks, workers, meanwhile if attempt == 0 else None, waits)
         uses = {index: config for part in done for index, config in part.uses.items()}
         users = {(config, n) for n, part in enumerate(done) for config in part.uses.values()}
         if len(users) == len(set(uses.values())):  # no config file has users in two chunks
@@ -169,14 +173,18 @@ def _chunks(load: list[tuple[Path, bool]], count: int, uses: dict[int, Path]) ->
 
 
 def _map(
-    job: _Job, chunks: list[list[int]], workers: int, meanwhile: Callable[[], None] | None
+    job: _Job,
+    chunks: list[list[int]],
+    workers: int,
+    meanwhile: Callable[[], Callable[[], None]] | None,
+    waits: list[Callable[[], None]],
 ) -> list[_Done]:
     context = multiprocessing.get_context("fork")  # workers inherit the job and the imports
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(job,))
     try:
         results = pool.map(_check_chunk, chunks)  # every chunk is sent: the workers are forked
         if meanwhile is not None:
-            meanwhile()  # in this process, after the fork: its threads never reach a worker
+            waits.append(meanwhile())  # after the fork: its threads never reach a worker
         return list(results)
     finally:
         pool.shutdown(cancel_futures=True)

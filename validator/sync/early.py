@@ -6,8 +6,10 @@ while worker processes parse; reading then costs the plan as much again. So, whi
 parse, this process reads git history and the light index (name and version read
 without parsing, see load/index.py), and fetches the models those names and `owns:`
 cover. After the gate, the read is used when it covered every name the gate found;
-otherwise the registry is read again, as it would have been. Errors of the early read
-wait for the gate's verdict: findings in the files come first, as they always did.
+otherwise the registry is read again, as it would have been. The read runs on a thread
+of its own: a gate that refuses does not wait for it (its findings come first, as they
+always did, however slow the registry), and its errors wait for the gate's verdict. A
+serial gate has no workers to overlap with: then the registry is read after it.
 
 The embedded registry needs no names: one query reads every row whatever the filter, so
 it is read whole, and no light index takes CPU from the workers.
@@ -15,6 +17,7 @@ it is read whole, and no light index takes CPU from the workers.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -34,9 +37,20 @@ class EarlyRead:
         self._whole = False  # every model was read: it covered every name
         self._models: list[RegistryModel] | None = None
         self._error: Exception | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, files: Sequence[Path]) -> Callable[[], None]:
+        """Start the read (the gate calls this once its workers are forked); the function
+        returned waits for it."""
+        self._thread = threading.Thread(target=self.read, args=(files,), daemon=True)
+        self._thread.start()
+        return self.wait
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
 
     def read(self, files: Sequence[Path]) -> None:
-        """Called by the gate once, while its workers run."""
         settings = self._settings
         try:
             self._history = read_history(settings.root, settings.models_dir)
@@ -51,6 +65,7 @@ class EarlyRead:
             self._error = exc
 
     def history(self) -> History:
+        self.wait()
         if self._error is not None:
             raise self._error
         if self._history is None:  # the gate never called read(): read it now
@@ -59,6 +74,7 @@ class EarlyRead:
 
     def models(self, desired: Iterable[str], match: Callable[[str], bool]) -> list[RegistryModel]:
         """The owned models: from the early read when it covered every `desired` name."""
+        self.wait()
         if self._error is not None:
             raise self._error
         if self._models is not None and (self._whole or self._names.issuperset(desired)):

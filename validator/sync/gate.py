@@ -56,13 +56,13 @@ def gate_diagnostics(
 
 
 def gated_specs(
-    settings: Settings, meanwhile: Callable[[Sequence[Path]], None] | None = None
+    settings: Settings, meanwhile: Callable[[Sequence[Path]], Callable[[], None]] | None = None
 ) -> list[Spec]:
     """Every import under the models folder, refusing when any finding is at error level.
 
     Inline ignore comments still silence the optional rules, never the mandatory ones.
-    `meanwhile(files)` is called once, while worker processes check the files when there
-    are some, else after the check; its errors are its own to keep until the verdict.
+    `meanwhile(files)` is called once worker processes check the files, if they do: it
+    starts work of its own and returns a function that waits for it.
     """
     from validator.check.collect import collect_files, odd_suffixes
     from validator.report import reporter
@@ -70,14 +70,8 @@ def gated_specs(
     walked: Walked = {}  # every import is loaded in full: the survey needs no second walk
     odd: list[Path] = []
     files = collect_files([], settings, walked, odd)
-    pending = [meanwhile] if meanwhile else []
-
-    def side() -> None:
-        while pending:
-            pending.pop()(files)
-
+    side = None if meanwhile is None else lambda: meanwhile(files)
     located, specs, documents = _checked(files, settings, walked, side)
-    side()
     located.extend(odd_suffixes(odd))
     errors = [
         d for d in gate_diagnostics(located, settings, documents) if d.severity is Severity.ERROR
@@ -94,7 +88,10 @@ def gated_specs(
 
 
 def _checked(
-    files: list[Path], settings: Settings, walked: Walked, meanwhile: Callable[[], None]
+    files: list[Path],
+    settings: Settings,
+    walked: Walked,
+    meanwhile: Callable[[], Callable[[], None]] | None,
 ) -> tuple[list[Located], list[Spec], Mapping[str, Document]]:
     """Every finding, spec and document of `validate` over the models folder, on as many
     processes as `validate` would use (one when the online image checks are on)."""

@@ -38,7 +38,7 @@ def _make_plan(settings: Settings, registry: Registry, prune: bool, replace: boo
     from validator.sync.gate import gated_specs
 
     early = EarlyRead(settings, registry)  # history and the registry, while the gate checks
-    desired = desired_state(gated_specs(settings, early.read), head_commit(settings.root))
+    desired = desired_state(gated_specs(settings, early.start), head_commit(settings.root))
     history = early.history()
     ownership = Ownership(history.names, settings.owns, settings.protect, history.unknown)
     wanted = {key: d.spec for key, d in desired.items()}
