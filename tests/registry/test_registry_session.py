@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 import requests
 
 from validator.images.client import new_session as image_session
-from validator.registry.auth import TokenAuth
+from validator.registry.auth import AkSkAuth, TokenAuth
 from validator.registry.base import RegistryError
 from validator.registry.transport import Transport, new_session
 
@@ -136,3 +137,60 @@ def test_a_read_that_reaches_no_server_is_one_line(monkeypatch: pytest.MonkeyPat
     with pytest.raises(RegistryError) as caught:
         http.call("GET", "/v1/p/models")
     assert str(caught.value) == "GET /v1/p/models: ConnectionError from http://127.0.0.1:9"
+
+
+def test_reads_sign_what_a_requests_call_signs(
+    recorder: tuple[str, list[tuple[str, dict[str, str]]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """requests adds its default headers after the signature: the pooled reads too, so a
+    proxy that rewrites `Connection` or `Accept-Encoding` cannot break an AK/SK signature."""
+    url, seen = recorder
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    http = Transport(url, AkSkAuth("AK1", "s3cret-sk", "p1"), timeout=(5, 5), backoff=0.01)
+    assert http.call("GET", "/v1/p1/models/m1") == (200, {})
+    with http.send("GET", "/v1/p1/models/m1") as response:
+        assert response.json() == {}
+
+    def signed(headers: dict[str, str]) -> str:
+        return headers["Authorization"].split("SignedHeaders=")[1].split(",")[0]
+
+    (_, pooled), (_, plain) = seen
+    assert signed(pooled) == signed(plain)
+    assert "connection" not in signed(pooled) and "accept-encoding" not in signed(pooled)
+
+
+def test_a_line_break_in_a_token_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    http = Transport("http://127.0.0.1:9", TokenAuth("t0ken-value\r"), timeout=(1, 1), backoff=0)
+    with pytest.raises(RegistryError) as caught:
+        http.call("GET", "/v1/p/models")
+    assert str(caught.value).startswith("GET /v1/p/models: InvalidHeader")
+    assert "t0ken-value" not in str(caught.value)
+
+
+def test_a_delete_whose_answer_is_cut_off_is_sent_once() -> None:
+    """The body is read after urlopen: a dropped answer is an error, never a second DELETE."""
+    requests_seen: list[bytes] = []
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        for _ in range(2):
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                requests_seen.append(conn.recv(65536).split(b"\r\n", 1)[0])
+                conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"dele')
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    endpoint = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    http = Transport(endpoint, TokenAuth("t0ken-value"), timeout=(2, 2), backoff=0)
+    try:
+        with pytest.raises(RegistryError, match="DELETE /v1/p/models/m1: ConnectionError"):
+            http.call("DELETE", "/v1/p/models/m1")
+    finally:
+        listener.close()
+        thread.join(5)
+    assert requests_seen == [b"DELETE /v1/p/models/m1 HTTP/1.1"]

@@ -173,6 +173,9 @@ class Transport:
             except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
                 msg = f"{method} {path}: {failure_name(exc)} from {self.endpoint}"
                 raise RegistryError(msg) from None
+            except ValueError:  # http.client refuses a header value (a CR or LF in a token)
+                msg = f"{method} {path}: InvalidHeader (a credential or header value holds a"
+                raise RegistryError(f"{msg} line break or control character)") from None
             data = decode(content)
             code = error_code(data)
             if code == "ModelArts.3001" or (status == 404 and code is None):
@@ -191,34 +194,40 @@ class Transport:
         url = self.endpoint + path + (f"?{canonical_query(query)}" if query else "")
         found = self._session.pool(url)
         if found is None:  # pragma: no cover  (only with a custom adapter mounted)
-            with self.send(method, path, query) as answer:
-                return answer.status_code, answer.content, answer.headers.get("Retry-After")
+            with self.send(method, path, query) as fallback:
+                return fallback.status_code, fallback.content, fallback.headers.get("Retry-After")
         pool, whole = found
         parts = urlsplit(url)
         target = url if whole else parts.path + (f"?{parts.query}" if parts.query else "")
-        # requests' default headers (User-Agent, Accept, Accept-Encoding), as send() has them
-        plain = {key: str(value) for key, value in self._session.headers.items()}
-        plain["Content-Type"] = "application/json"
+        # requests' default headers (User-Agent, Accept, Accept-Encoding), as send() has them:
+        # added after signing, as requests adds them, so an AK/SK signature covers the same.
+        defaults = {key: str(value) for key, value in self._session.headers.items()}
+        plain = {"Content-Type": "application/json"}
 
-        def attempt() -> urllib3.BaseHTTPResponse:
-            return pool.urlopen(
+        def attempt() -> tuple[int, bytes, str | None]:
+            signed = self.auth.headers(method, url, plain, b"", self.post_raw)
+            response = pool.urlopen(
                 method,
                 target,
-                headers=self.auth.headers(method, url, plain, b"", self.post_raw),
+                headers={**defaults, **signed},
                 retries=self._retry,
                 timeout=self._pool_timeout,
                 redirect=False,
                 assert_same_host=False,
-                preload_content=True,
+                preload_content=False,  # a body cut off is an error, never a re-sent DELETE
                 decode_content=True,
             )
+            try:
+                return response.status, response.read(), response.headers.get("Retry-After")
+            finally:
+                response.release_conn()
 
-        response = attempt()
+        answer = attempt()
         self._count()
-        if response.status == 401 and self.auth.expire():
-            response = attempt()  # the cached IAM token was revoked early: log in once more
+        if answer[0] == 401 and self.auth.expire():
+            answer = attempt()  # the cached IAM token was revoked early: log in once more
             self._count()
-        return response.status, response.data, response.headers.get("Retry-After")
+        return answer
 
     def close(self) -> None:
         self._session.close()

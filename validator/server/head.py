@@ -58,7 +58,7 @@ class HeadParsingHandler(BaseHTTPRequestHandler):
         if (
             not version.startswith("HTTP/")
             or len(number) != 2
-            or not all(part.isdigit() and len(part) <= 10 for part in number)
+            or not all(part.isascii() and part.isdigit() and len(part) <= 10 for part in number)
         ):
             self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request version ({version!r})")
             return False
