@@ -123,10 +123,10 @@ def test_the_embedded_registry_is_read_whole_while_the_workers_check(
 
 
 @pytest.fixture
-def silent() -> Iterator[tuple[str, list[object]]]:
+def silent() -> Iterator[tuple[str, list[socket.socket]]]:
     """A registry that accepts connections and never answers; the connections it got."""
     listener = socket.create_server(("127.0.0.1", 0))
-    accepted: list[object] = []
+    accepted: list[socket.socket] = []
 
     def accept() -> None:
         with contextlib.suppress(OSError):
@@ -136,11 +136,13 @@ def silent() -> Iterator[tuple[str, list[object]]]:
     threading.Thread(target=accept, daemon=True).start()
     yield f"http://127.0.0.1:{listener.getsockname()[1]}/v1/p1", accepted
     listener.close()
+    for connection in accepted:
+        connection.close()
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_a_refusing_gate_never_waits_for_the_registry(
-    repo: Path, silent: tuple[str, list[object]], workers: str
+    repo: Path, silent: tuple[str, list[socket.socket]], workers: str
 ) -> None:
     """Findings come at once however slow the registry; a serial gate does not contact it."""
     url, accepted = silent
