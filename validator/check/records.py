@@ -13,9 +13,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from validator.check.registry import checks
 from validator.check.subject import Marks, Spec, absolute
-from validator.check.survey import IDENTITY_RULES, Survey
+from validator.check.survey import Survey, every_import_needed
 from validator.diagnostics import DataPath, Located
 from validator.load.document import Document, Position
 from validator.settings import Settings
@@ -85,8 +84,8 @@ Wanted = Callable[[Kept], bool]
 
 
 def all_needed(every: bool) -> bool:
-    """True when every record is needed: `every`, or a repository rule beyond MA601-MA604."""
-    return every or not {r.id for r in checks("repository")} <= IDENTITY_RULES
+    """True when every record is needed: `every`, or what `every_import_needed` says."""
+    return every or every_import_needed(None)
 
 
 def needed(kept: Iterable[Kept], light: Iterable[tuple[str, str] | None], *, every: bool) -> Wanted:

@@ -43,6 +43,12 @@ if TYPE_CHECKING:  # git_base is needed for --base only
 IDENTITY_RULES = frozenset({"MA601", "MA602", "MA603", "MA604"})
 
 
+def every_import_needed(base: object) -> bool:
+    """True when every import must become a spec: with a base, or a repository rule
+    beyond MA601-MA604."""
+    return base is not None or not {r.id for r in checks("repository")} <= IDENTITY_RULES
+
+
 @dataclass(frozen=True, slots=True)
 class Survey:
     """Every import under the models folder, and which of them must be loaded in full.
@@ -73,7 +79,7 @@ class Survey:
         """
         wanted = {identity(loaded[key]) for key in targets if key in loaded}
         wanted.discard(None)
-        every = base is not None or not {r.id for r in checks("repository")} <= IDENTITY_RULES
+        every = every_import_needed(base)
         if base is not None:
             wanted |= set(base.imports)
         self.expand(loaded, settings, None if every else {key[0] for key in wanted if key})

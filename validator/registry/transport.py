@@ -28,6 +28,7 @@ from validator.registry.signing import canonical_query
 from validator.registry.wire import error_line, retryable
 
 RETRY_AFTER_MAX = 60.0  # seconds: a server must not park a sync for hours
+JSON = {"Content-Type": "application/json"}  # what every call sends (auth copies, never edits)
 
 
 def connection_retry(backoff: float) -> Retry:
@@ -110,6 +111,9 @@ class Transport:
         self._session = new_session(backoff, pool)
         self._retry = connection_retry(backoff)
         self._pool_timeout = urllib3.Timeout(connect=timeout[0], read=timeout[1])
+        # requests' default headers (User-Agent, Accept, Accept-Encoding), for the pooled
+        # reads: added after signing, as requests adds them, so a signature covers the same.
+        self._defaults = {key: str(value) for key, value in self._session.headers.items()}
         self.requests = 0  # answers received, for benchmarks and tests
         self._counting = threading.Lock()  # ShowModel calls come from several threads
 
@@ -119,7 +123,7 @@ class Transport:
             with self._session.post(
                 url,
                 data=body,
-                headers={"Content-Type": "application/json"},
+                headers=dict(JSON),
                 timeout=self._timeout,
                 allow_redirects=False,
             ) as response:
@@ -136,11 +140,10 @@ class Transport:
         data = b"" if body is None else json.dumps(body).encode()
 
         def attempt() -> requests.Response:
-            plain = {"Content-Type": "application/json"}
             return self._session.request(
                 method,
                 url,
-                headers=self.auth.headers(method, url, plain, data, self.post_raw),
+                headers=self.auth.headers(method, url, JSON, data, self.post_raw),
                 data=data or None,
                 timeout=self._timeout,
                 allow_redirects=False,
@@ -199,17 +202,13 @@ class Transport:
         pool, whole = found
         parts = urlsplit(url)
         target = url if whole else parts.path + (f"?{parts.query}" if parts.query else "")
-        # requests' default headers (User-Agent, Accept, Accept-Encoding), as send() has them:
-        # added after signing, as requests adds them, so an AK/SK signature covers the same.
-        defaults = {key: str(value) for key, value in self._session.headers.items()}
-        plain = {"Content-Type": "application/json"}
 
         def attempt() -> tuple[int, bytes, str | None]:
-            signed = self.auth.headers(method, url, plain, b"", self.post_raw)
+            signed = self.auth.headers(method, url, JSON, b"", self.post_raw)
             response = pool.urlopen(
                 method,
                 target,
-                headers={**defaults, **signed},
+                headers={**self._defaults, **signed},
                 retries=self._retry,
                 timeout=self._pool_timeout,
                 redirect=False,

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from validator.load.index import Light, read_light
+from validator.load.index import read_light
 from validator.registry.base import Registry, RegistryModel
 from validator.settings import Settings
 from validator.sync.ownership import History, read_history
@@ -57,7 +57,8 @@ class EarlyRead:
             if not self._registry.remote:
                 self._models, self._whole = self._registry.list(), True
                 return
-            names = {light.document.data["name"] for light in map(_light, files) if light}
+            lights = (read_light(file, str(file)) for file in files)
+            names = {light.document.data["name"] for light in lights if light}
             self._names = names | self._history.names
             covered, owns = self._names, settings.owns
             self._models = self._registry.list(match=lambda name: owned(name, covered, owns))
@@ -80,7 +81,3 @@ class EarlyRead:
         if self._models is not None and (self._whole or self._names.issuperset(desired)):
             return [model for model in self._models if match(model.spec.name)]
         return self._registry.list(match=match)
-
-
-def _light(file: Path) -> Light | None:
-    return read_light(file, str(file))
