@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -19,6 +20,8 @@ import pytest
 from registry_helpers import TOKEN, ServerFactory
 
 from tests.conftest import GOOD_IMPORT, Run, write
+from validator.registry.base import ModelSpec
+from validator.registry.local import LocalRegistry
 from validator.server.serving import RunningServer
 from validator.sync import early
 
@@ -159,3 +162,23 @@ def test_a_refusing_gate_never_waits_for_the_registry(
     assert "error-level finding(s)" in result.stderr
     if workers == "1":
         assert accepted == []
+
+
+def test_a_damaged_row_of_another_team_is_one_line(
+    run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beside the workers the embedded registry is read whole: a damaged row anywhere is a
+    one-line error, never a crash."""
+    monkeypatch.setenv("MODELARTS_GITOPS_WORKERS", "2")
+    for name in NAMES:
+        write(repo, f"models/{name}/1.0.0.yaml", GOOD_IMPORT.replace("demo-model", name))
+    assert run("sync").code == 0
+    registry = LocalRegistry(repo / ".modelarts-gitops" / "registry.db")
+    registry.create(ModelSpec(name="theirs", version="1.0.0", source_location="swr/x/y:1"))
+    registry.close()
+    with sqlite3.connect(repo / ".modelarts-gitops" / "registry.db") as db:
+        db.execute("UPDATE models SET install_type = 'not json' WHERE name = 'theirs'")
+    result = run("plan")
+    assert result.code != 0
+    assert result.err.startswith("error: cannot read ") and "is damaged" in result.err
+    assert len(result.err.strip().splitlines()) == 1

@@ -78,7 +78,16 @@ class LocalRegistry:
             params = sorted(set(names))
             where = f"WHERE name IN ({', '.join('?' * len(params))})"
         rows = self._select(where, params, "ORDER BY created_at, rowid")
-        return [row_to_model(row) for row in rows if match is None or match(row["name"])]
+        return [self._model(row) for row in rows if match is None or match(row["name"])]
+
+    def _model(self, row: sqlite3.Row) -> RegistryModel:
+        """A row as a model; a damaged row is one line, never a crash."""
+        try:
+            return row_to_model(row)
+        except (ValueError, TypeError, KeyError) as exc:
+            damage = f"{type(exc).__name__}: {str(exc)[:100]}"
+            msg = f"cannot read {self.path}: model {row['model_id']} is damaged ({damage})"
+            raise RegistryError(msg) from None
 
     def page(
         self, where: str, params: Sequence[Any], order: str, offset: int, limit: int
@@ -90,7 +99,7 @@ class LocalRegistry:
         except sqlite3.Error as exc:
             raise RegistryError(f"cannot read {self.path}: {exc}") from None
         rows = self._select(where, [*params, limit, offset], f"ORDER BY {order} LIMIT ? OFFSET ?")
-        return int(total), [row_to_model(row) for row in rows]
+        return int(total), [self._model(row) for row in rows]
 
     def extras(self, model_id: str) -> dict[str, Any]:
         """The other documented CreateModel fields a model was created with (the server's)."""
@@ -100,7 +109,7 @@ class LocalRegistry:
 
     def get(self, model_id: str) -> RegistryModel | None:
         rows = self._select("WHERE model_id = ?", [model_id])
-        return row_to_model(rows[0]) if rows else None
+        return self._model(rows[0]) if rows else None
 
     def create(
         self,
