@@ -36,8 +36,10 @@ def server(make_server: ServerFactory) -> RunningServer:
 @pytest.fixture
 def synced(
     run: Run, repo: Path, server: RunningServer, monkeypatch: pytest.MonkeyPatch
-) -> tuple[str, str]:
-    """Three models in three folders, synced; two workers, so the gate runs in parallel."""
+) -> Iterator[tuple[str, str]]:
+    """Three models in three folders, synced; two workers, so the gate runs in parallel.
+    A refusing gate leaves its early read running: it ends before the server stops (else
+    it would go on retrying a closed port while later tests run)."""
     monkeypatch.setenv("MODELARTS_TOKEN", TOKEN)
     monkeypatch.setenv("MODELARTS_GITOPS_WORKERS", "2")
     for name in NAMES:
@@ -45,7 +47,10 @@ def synced(
     target = ("--registry", f"{server.url}/v1/{server.project_id}")
     assert run("sync", *target).code == 0
     shutil.rmtree(repo / ".modelarts-gitops" / "cache")
-    return target
+    yield target
+    for thread in threading.enumerate():
+        if thread.name == early.THREAD_NAME:
+            thread.join(timeout=30)
 
 
 def test_a_covered_plan_reads_the_registry_once(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
@@ -82,6 +83,23 @@ def test_get_reports_the_last_error_after_retries(
         f"ModelArts.0010: Internal error (HTTP 500, GET /v1/{PROJECT}/models/some-id)"
     )
     assert server.api.faults.counts[Fault.ERROR] == 5  # the first try and 4 retries
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_retries_leave_the_global_random_state_alone(
+    make_server: ServerFactory, make_client: ClientFactory, method: str
+) -> None:
+    """A retry may run on a thread of its own (the early read): its jitter must not draw
+    from `random`, whose state a caller (a seeded test, hypothesis) owns."""
+    server = make_server(faults=FaultConfig(script=(Fault.ERROR, Fault.ERROR)))
+    client = make_client(server)
+    state = random.getstate()
+    if method == "POST":
+        client.create(spec())
+    else:
+        client.list()
+    assert server.api.faults.counts[Fault.ERROR] == 2
+    assert random.getstate() == state
 
 
 @pytest.mark.parametrize("method", ["POST", "GET"])

@@ -79,9 +79,14 @@ def retry_after(value: str | None, default: float) -> float:
     return min(max(seconds, 0.0), RETRY_AFTER_MAX)
 
 
+# The jitter's own generator: a retry on any thread leaves the global `random` state alone
+# (a caller's seeded draws stay reproducible).
+_JITTER = random.Random()
+
+
 def backoff_wait(backoff: float, attempt: int) -> float:
     """Exponential backoff with jitter for the `attempt`-th retry (1-based)."""
-    return float(backoff * 2 ** (attempt - 1) + random.random() * backoff)
+    return float(backoff * 2 ** (attempt - 1) + _JITTER.random() * backoff)
 
 
 def error_code(data: Any) -> str | None:

@@ -27,6 +27,8 @@ from validator.settings import Settings
 from validator.sync.ownership import History, read_history
 from validator.sync.plan import owned
 
+THREAD_NAME = "early-read"
+
 
 class EarlyRead:
     def __init__(self, settings: Settings, registry: Registry) -> None:
@@ -42,7 +44,9 @@ class EarlyRead:
     def start(self, files: Sequence[Path]) -> Callable[[], None]:
         """Start the read (the gate calls this once its workers are forked); the function
         returned waits for it."""
-        self._thread = threading.Thread(target=self.read, args=(files,), daemon=True)
+        self._thread = threading.Thread(
+            target=self.read, args=(files,), name=THREAD_NAME, daemon=True
+        )
         self._thread.start()
         return self.wait
 
