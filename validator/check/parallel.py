@@ -18,8 +18,9 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from validator.check.collect import Walked
 from validator.check.part import PER_IMPORT, check_part
@@ -49,21 +50,20 @@ class _Job:
     configs: set[Path]
     changed: set[Path] | None
     base: BaseState | None
-    whole: bool  # send back each import's whole data and config (plan's desired state)
+    declare: Callable[[Spec], Any] | None  # called on each import loaded (plan's desired state)
     load: list[tuple[Path, bool]]  # chunks are lists of indices into it
 
 
 @dataclass(frozen=True, slots=True)
 class _Done:
     """A checked chunk, as it travels back, by index into the job's `load`: its findings,
-    with `whole` the document of each import that loaded with its config document and the
-    targets, else the record of each, and the config file each import uses."""
+    the record of each import that loaded, the config file each import uses, and what
+    `declare` made of each."""
 
     located: list[Located]
-    documents: list[tuple[int, Document, Document | None]]
-    targets: list[int]
     uses: dict[int, Path]
     kept: list[Kept]
+    declared: list[tuple[int, Any]]
 
 
 _job: _Job | None = None
@@ -71,11 +71,14 @@ _job: _Job | None = None
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """Every finding before select/ignore/severity apply, the imports, and their documents."""
+    """Every finding before select/ignore/severity apply, the imports the repository rules
+    read, the documents whose ignore comments filter the findings, and, in load order,
+    what `declare` made of every import that loaded."""
 
     located: list[Located]
     specs: list[Spec]
     documents: dict[str, Document]
+    declared: list[Any]
 
 
 def validate_parallel(
@@ -102,18 +105,19 @@ def check_parallel(
     changed: set[Path] | None,
     workers: int,
     walked: Walked | None = None,
-    whole: bool = False,
+    declare: Callable[[Spec], Any] | None = None,
     meanwhile: Callable[[], Callable[[], None]] | None = None,
 ) -> Checked | None:
     """What `check` finds, or None when the caller should check serially.
 
-    With `whole`, each import comes back with all its data and its config's (for the
-    desired state); otherwise with what the repository rules read. `meanwhile` starts
+    Each import comes back as the record the repository rules read and, with `declare`,
+    as what `declare(spec)` made of it in the worker, while its documents were at hand
+    (plan's desired state: the documents themselves never travel). `meanwhile` starts
     work here once the first pass's workers are forked (the plan reads the registry then),
     and returns a function that waits for it: a second pass waits before it forks.
     """
     found = survey(files, settings, walked)
-    job = _Job(settings, found.configs, changed, base, whole, found.load)
+    job = _Job(settings, found.configs, changed, base, declare, found.load)
     uses: dict[int, Path] = {}  # import -> the config file it uses, once a pass has seen it
     waits: list[Callable[[], None]] = []
     for attempt in range(2):  # the first pass guesses the groups; a second knows them
@@ -131,10 +135,7 @@ def check_parallel(
         return None
 
     kept = [item for part in done for item in part.kept]
-    if whole:
-        loaded, targets = _loaded(done, found.load, settings, uses)
-    else:
-        loaded, targets = repository_specs(kept, found, settings, base)
+    loaded, targets = repository_specs(kept, found, settings, base)
     specs = found.ordered(loaded, settings, targets, base)
     repository = Repository(tuple(specs), settings, targets, base)
     located = [item for part in done for item in part.located]
@@ -143,21 +144,8 @@ def check_parallel(
             located.extend(run_rule(rule, repository, None))
     documents = ignore_documents(located, kept)
     documents.update(documents_of(located, specs, {}))
-    return Checked(located, specs, documents)
-
-
-def _loaded(
-    done: list[_Done], load: list[tuple[Path, bool]], settings: Settings, uses: dict[int, Path]
-) -> tuple[dict[Path, Spec], frozenset[Path]]:
-    """The whole specs the workers sent back, by `absolute` path, and the targets."""
-    loaded: dict[Path, Spec] = {}
-    for part in done:
-        for index, document, config in part.documents:
-            file = load[index][0]
-            loaded[absolute(file)] = Spec(document, file, settings, config, uses.get(index))
-        part.documents.clear()  # each spec holds its document now
-    targets = frozenset(absolute(load[index][0]) for part in done for index in part.targets)
-    return loaded, targets
+    declared = sorted((item for part in done for item in part.declared), key=itemgetter(0))
+    return Checked(located, specs, documents, [value for _, value in declared])
 
 
 def _chunks(load: list[tuple[Path, bool]], count: int, uses: dict[int, Path]) -> list[list[int]]:
@@ -198,44 +186,27 @@ def _start(job: _Job) -> None:
 
 def _check_chunk(chunk: list[int]) -> _Done:
     assert _job is not None
-    settings, base = _job.settings, _job.base
+    settings, base, declare = _job.settings, _job.base, _job.declare
     load = [_job.load[i] for i in chunk]
-    part = check_part(load, _job.configs, settings, _job.changed, whole=_job.whole, base=base)
+    part = check_part(
+        load, _job.configs, settings, _job.changed, whole=False, base=base, declare=declare
+    )
     if not part.whole:  # records, MA602 and MA604 run: by index into the job's `load`
         kept = [item._replace(order=chunk[item.order]) for item in part.kept]
-        uses = {item.order: item.config_file for item in kept if item.config_file is not None}
-        return _Done(part.located, [], [], uses, kept)
-    specs = part.specs  # full specs (plan's desired state, online image checks)
-    repository = Repository(tuple(specs.values()), settings, frozenset(part.targets), base)
-    for rule in checks("repository"):
-        if rule.id in PER_IMPORT:
-            part.located.extend(run_rule(rule, repository, None))
-    if _job.whole:
-        specs = {key: _whole(spec) for key, spec in specs.items()}
-    else:  # the online image checks: records, as without them
-        kept = [
-            keep(slim(spec), index, key in part.targets)
-            for index, key in _indices(chunk, load)
-            if (spec := specs.get(key)) is not None
-        ]
-        uses = {item.order: item.config_file for item in kept if item.config_file is not None}
-        return _Done(part.located, [], [], uses, kept)
-    where = {key: index for index, key in _indices(chunk, load)}
-    documents = [(where[key], spec.document, spec.config) for key, spec in specs.items()]
-    uses = {where[k]: s.config_file for k, s in specs.items() if s.config_file is not None}
-    return _Done(part.located, documents, [where[key] for key in part.targets], uses, [])
+        declared = [(chunk[index], value) for index, value in part.declared]
+    else:  # the online image checks need full specs: their records are made here
+        specs = part.specs
+        repository = Repository(tuple(specs.values()), settings, frozenset(part.targets), base)
+        for rule in checks("repository"):
+            if rule.id in PER_IMPORT:
+                part.located.extend(run_rule(rule, repository, None))
+        present = [(n, key, s) for n, key in _indices(chunk, load) if (s := specs.get(key))]
+        kept = [keep(slim(spec), n, key in part.targets) for n, key, spec in present]
+        declared = [] if declare is None else [(n, declare(spec)) for n, _, spec in present]
+    uses = {item.order: item.config_file for item in kept if item.config_file is not None}
+    return _Done(part.located, uses, kept, declared)
 
 
 def _indices(chunk: list[int], load: list[tuple[Path, bool]]) -> Iterator[tuple[int, Path]]:
     """Each file's index into the job's `load`, with its `absolute` path."""
     return zip(chunk, (absolute(file) for file, _ in load), strict=True)
-
-
-def _whole(spec: Spec) -> Spec:
-    """All of an import's data and its config's, with the slim spec's positions and ignores."""
-    thin = slim(spec).document
-    document = Document(thin.path, spec.document.data, thin.positions, ignores=thin.ignores)
-    config = spec.config
-    if config is not None:
-        config = Document(config.path, config.data, {})
-    return Spec(document, spec.file, spec.settings, config, spec.config_file)

@@ -8,10 +8,10 @@ its record (see `validator.check.records`), unless the caller needs the full spe
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from validator.check.records import Kept, keep
 from validator.check.registry import checks
@@ -41,6 +41,7 @@ class Part:
     documents: dict[str, Document]  # by shown path: imports, config files (none when slim)
     whole: bool = True  # False: no specs but `kept`, and MA602/MA604 have run
     kept: list[Kept] = field(default_factory=list)  # each import that loaded, when not whole
+    declared: list[tuple[int, Any]] = field(default_factory=list)  # (index, `declare`'s)
 
 
 def check_part(
@@ -51,6 +52,7 @@ def check_part(
     *,
     whole: bool = True,
     base: BaseState | None = None,
+    declare: Callable[[Spec], Any] | None = None,
 ) -> Part:
     """Load `load` (file, named) and run the import and config rules on the targets among them.
 
@@ -58,13 +60,16 @@ def check_part(
     With `whole`, every spec is kept in full (plan and sync need the desired state); else
     each import is checked while it is loaded, with MA602 and MA604 (against `base`), and
     only its record is kept (`validator.check.records.Kept`). Online image checks need the
-    full specs: they keep `whole`.
+    full specs: they keep `whole`. Without `whole`, `declare(spec)` is called on each
+    import that loaded, while its documents are at hand (plan's desired state), and its
+    results are kept by index into `load`.
     """
     if whole or settings.images.check:
         return _check_whole(load, configs, settings, changed)
     cache: ConfigCache = {}
     places: Places = {}
     kept: list[Kept] = []
+    declared: list[tuple[int, Any]] = []
     located: list[Located] = []
 
     def again(file: Path) -> Spec | None:
@@ -85,6 +90,8 @@ def check_part(
         if loaded.document is None:
             continue
         spec = Spec(loaded.document, file, settings, loaded.config, loaded.config_file)
+        if declare is not None:
+            declared.append((index, declare(spec)))
         thin = slim(spec)
         kept.append(keep(thin, index, target))
         if not target:
@@ -102,7 +109,7 @@ def check_part(
             for rule in uses:
                 located.extend(run_rule(rule, use, use.document))
     located.extend(shared.located())
-    return Part(located, {}, set(), {}, whole=False, kept=kept)
+    return Part(located, {}, set(), {}, whole=False, kept=kept, declared=declared)
 
 
 def _check_whole(

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from validator.check.subject import Spec
+from validator.errors import Exit, UserError
 from validator.registry.base import ModelSpec, Provenance, canonical_json
 
 Key = tuple[str, str]
@@ -45,15 +47,50 @@ def model_spec(
     )
 
 
-def desired_state(specs: Iterable[Spec], commit: str | None) -> dict[Key, Desired]:
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """What one import file declares, made while its documents are at hand (by the gate's
+    workers, see `declare`): its CreateModel content, None when it does not say (such a
+    file has error-level findings, or the state refuses it), and its shown path."""
+
+    spec: ModelSpec | None
+    path: str
+
+
+# A shared config file's canonical JSON, made once per process for all its users; the
+# config's data is held beside it, so that its id is not reused while the text is cached.
+_texts: dict[Path, tuple[object, str]] = {}
+
+
+def declare(spec: Spec) -> Declared:
+    """The CreateModel content of `spec`, whatever the file holds: what cannot be read
+    becomes None, and a desired state with a None refuses (`desired_state`)."""
+    config = spec.config_data if spec.config is not None else None
+    text = None
+    if config and spec.config_file is not None:
+        held = _texts.get(spec.config_file)
+        if held is None or held[0] is not config:
+            held = _texts[spec.config_file] = (config, canonical_json(config))
+        text = held[1]
+    try:
+        wanted: ModelSpec | None = model_spec(spec.data, config, text)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        wanted = None
+    return Declared(wanted, spec.document.path)
+
+
+def desired_state(declared: Iterable[Declared], commit: str | None) -> dict[Key, Desired]:
+    """The desired state by (name, version); the first file declaring a version wins (the
+    gate refuses a second one, MA601). An import whose content could not be read refuses
+    the whole state: it is never left out of it, where `--prune` would delete its model."""
     state: dict[Key, Desired] = {}
-    texts: dict[int, str] = {}  # config data -> its canonical JSON: once per shared config
-    for spec in specs:
-        config = spec.config_data if spec.config is not None else None
-        text = None
-        if config:
-            text = texts.get(id(config)) or texts.setdefault(id(config), canonical_json(config))
-        wanted = model_spec(spec.data, config, text)
-        provenance = Provenance(commit=commit, path=spec.document.path)
-        state.setdefault(wanted.key, Desired(wanted, provenance))
+    for item in declared:
+        if item.spec is None:
+            raise UserError(
+                f"{item.path}: cannot read what this file declares; plan and sync refuse"
+                " a desired state without it",
+                Exit.FINDINGS,
+            )
+        provenance = Provenance(commit=commit, path=item.path)
+        state.setdefault(item.spec.key, Desired(item.spec, provenance))
     return state

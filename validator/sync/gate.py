@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from validator.check.subject import Spec
 from validator.diagnostics import Diagnostic, Located, Severity
 from validator.errors import Exit, UserError
 from validator.load.document import Document
@@ -24,6 +23,7 @@ from validator.settings import Settings
 
 if TYPE_CHECKING:
     from validator.check.collect import Walked
+    from validator.sync.desired import Declared
 
 MANDATORY = ("MA0", "MA1", "MA201", "MA202", "MA601")
 
@@ -55,10 +55,11 @@ def gate_diagnostics(
     return sorted(out)
 
 
-def gated_specs(
+def gated_state(
     settings: Settings, meanwhile: Callable[[Sequence[Path]], Callable[[], None]] | None = None
-) -> list[Spec]:
-    """Every import under the models folder, refusing when any finding is at error level.
+) -> list[Declared]:
+    """What every import under the models folder declares, in walk order, refusing when
+    any finding is at error level.
 
     Inline ignore comments still silence the optional rules, never the mandatory ones.
     `meanwhile(files)` is called once worker processes check the files, if they do: it
@@ -71,7 +72,7 @@ def gated_specs(
     odd: list[Path] = []
     files = collect_files([], settings, walked, odd)
     side = None if meanwhile is None else lambda: meanwhile(files)
-    located, specs, documents = _checked(files, settings, walked, side)
+    located, declared, documents = _checked(files, settings, walked, side)
     located.extend(odd_suffixes(odd))
     errors = [
         d for d in gate_diagnostics(located, settings, documents) if d.severity is Severity.ERROR
@@ -84,7 +85,7 @@ def gated_specs(
             " MA601, whatever the configuration says)",
             Exit.FINDINGS,
         )
-    return specs
+    return declared
 
 
 def _checked(
@@ -92,15 +93,17 @@ def _checked(
     settings: Settings,
     walked: Walked,
     meanwhile: Callable[[], Callable[[], None]] | None,
-) -> tuple[list[Located], list[Spec], Mapping[str, Document]]:
-    """Every finding, spec and document of `validate` over the models folder, on as many
-    processes as `validate` would use (one when the online image checks are on)."""
+) -> tuple[list[Located], list[Declared], Mapping[str, Document]]:
+    """Every finding of `validate` over the models folder, what each import declares and
+    the documents whose ignore comments apply, on as many processes as `validate` would
+    use (one when the online image checks are on)."""
     from validator.check.parallel import check_parallel
     from validator.check.registry import checks
     from validator.check.run import check_part, run_rule
     from validator.check.subject import Repository
     from validator.check.survey import survey
     from validator.commands.check import worker_count
+    from validator.sync.desired import declare
 
     workers = 1 if settings.images.check else worker_count(os.environ, len(files))
     if workers > 1:
@@ -111,11 +114,11 @@ def _checked(
             changed=None,
             workers=workers,
             walked=walked,
-            whole=True,
+            declare=declare,
             meanwhile=meanwhile,
         )
         if run is not None:
-            return run.located, run.specs, run.documents
+            return run.located, run.declared, run.documents
     found = survey(files, settings, walked)
     part = check_part(found.load, found.configs, settings, None)
     specs = found.ordered(part.specs, settings, part.targets, None)
@@ -124,4 +127,4 @@ def _checked(
     for rule in checks("repository"):
         located.extend(run_rule(rule, repository, None))
     documents = {**part.documents, **{s.document.path: s.document for s in specs}}
-    return located, specs, documents
+    return located, [declare(spec) for spec in specs], documents

@@ -35,10 +35,10 @@ def make_plan(settings: Settings, registry: Registry, prune: bool, replace: bool
 def _make_plan(settings: Settings, registry: Registry, prune: bool, replace: bool) -> Plan:
     from validator.sync.desired import desired_state
     from validator.sync.early import EarlyRead
-    from validator.sync.gate import gated_specs
+    from validator.sync.gate import gated_state
 
     early = EarlyRead(settings, registry)  # history and the registry, while the gate checks
-    desired = desired_state(gated_specs(settings, early.start), head_commit(settings.root))
+    desired = desired_state(gated_state(settings, early.start), head_commit(settings.root))
     history = early.history()
     ownership = Ownership(history.names, settings.owns, settings.protect, history.unknown)
     wanted = {key: d.spec for key, d in desired.items()}
