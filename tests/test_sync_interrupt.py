@@ -30,9 +30,9 @@ def test_an_interrupted_sync_reports_every_finished_change_then_a_summary(
     for minor in range(6):
         add(repo, "slow", f"1.{minor}.0")
     commit(repo)
-    # Each call waits 0.5 s: the signal comes while most changes are still to start, even on
-    # a loaded machine that is slow to send it.
-    config = ServerConfig(token=TOKEN, project_id="p1", faults=FaultConfig(latency=0.5))
+    # Each call waits 1 s (a change is two calls): the signal comes while most changes are
+    # still to start, even on a loaded machine slow to deliver it (0.5 s was not enough).
+    config = ServerConfig(token=TOKEN, project_id="p1", faults=FaultConfig(latency=1.0))
     env = {**os.environ, "MODELARTS_TOKEN": TOKEN}
     with start_server(tmp_path / "slow.db", config) as slow:
         command = [sys.executable, "-m", "validator", "sync", "--registry", slow.url + "/v1/p1"]
