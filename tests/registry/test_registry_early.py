@@ -1,5 +1,5 @@
 """A plan reads history and the registry while the gate's workers check the files
-(sync/early.py): one read when the light index covered every name, a second one when it
+(sync/early.py): one read when the names guessed covered every name, a second one when they
 did not, and the gate's verdict before any error of the early read."""
 
 from __future__ import annotations
@@ -63,10 +63,10 @@ def test_a_covered_plan_reads_the_registry_once(
     assert server.api.shows - shows == len(NAMES)
 
 
-def test_a_name_the_light_index_cannot_read_is_read_again(
+def test_a_name_the_guess_cannot_read_is_read_again(
     run: Run, repo: Path, server: RunningServer, synced: tuple[str, str]
 ) -> None:
-    # `\x2d` is `-` to YAML; the light index leaves escapes to the full parse.
+    # `\x2d` is `-` to YAML; the early read's guess does not read escapes.
     path = repo / "models" / "beta-model" / "1.0.0.yaml"
     path.write_text(path.read_text().replace("name: beta-model", 'name: "beta\\x2dmodel"'))
     lists = server.api.lists
@@ -96,6 +96,29 @@ def test_an_early_read_that_failed_is_reported_after_the_gate(
     assert len(result.err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        (b"name: churn\nversion: 1.0.0\n", "churn"),
+        (b"version: '1.0.0'\nname: 'churn.v2'  # the model\r\n", "churn.v2"),
+        (b'# a comment\nname: "churn"\n', "churn"),
+        (b"docs:\n  - name: guide\n", None),  # not a top-level key
+        (b'name: "churn\\x2d"\n', None),  # an escape: not guessed
+        (b"name: 'churn\"\n", None),  # quotes that do not pair
+        (b"{name: churn}\n", None),
+        (b"name: \xff\xfe\n", None),
+        (b"", None),
+    ],
+)
+def test_names_are_guessed_cheaply_or_not_at_all(
+    tmp_path: Path, text: bytes, guess: str | None
+) -> None:
+    path = tmp_path / "1.0.0.yaml"
+    path.write_bytes(text)
+    assert early.guess_name(path) == guess
+    assert early.guess_name(tmp_path / "gone.yaml") is None
+
+
 @pytest.fixture
 def alive(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """For each early read, how many worker processes were alive when it started."""
@@ -122,7 +145,7 @@ def test_the_embedded_registry_is_read_whole_while_the_workers_check(
 ) -> None:
     assert run("sync").code == 0  # sync plans first: one early read
     alive.clear()
-    # beta-model escapes the light index; the whole read covers it all the same
+    # beta-model escapes the guess; the whole read covers it all the same
     path = repo / "models" / "beta-model" / "1.0.0.yaml"
     path.write_text(path.read_text().replace("name: beta-model", 'name: "beta\\x2dmodel"'))
     result = run("plan")

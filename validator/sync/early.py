@@ -3,31 +3,48 @@
 A plan needs the registry's owned models, and which names are owned is known for sure
 only once the gate has loaded every import. Waiting for it leaves this process idle
 while worker processes parse; reading then costs the plan as much again. So, while they
-parse, this process reads git history and the light index (name and version read
-without parsing, see load/index.py), and fetches the models those names and `owns:`
-cover. After the gate, the read is used when it covered every name the gate found;
-otherwise the registry is read again, as it would have been. The read runs on a thread
+parse, this process reads git history and guesses each file's name (one regex over its
+first bytes: a fraction of what the light index of load/index.py costs, and a guess is
+all this needs), and fetches the models those names and `owns:` cover. After the gate,
+the read is used when it covered every name the gate found; otherwise the registry is
+read again, as it would have been. The read runs on a thread
 of its own: a gate that refuses does not wait for it (its findings come first, as they
 always did, however slow the registry), and its errors wait for the gate's verdict. A
 serial gate has no workers to overlap with: then the registry is read after it.
 
 The embedded registry needs no names: one query reads every row whatever the filter, so
-it is read whole, and no light index takes CPU from the workers.
+it is read whole, and no file is read for names.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from validator.load.index import read_light
 from validator.registry.base import Registry, RegistryModel
 from validator.settings import Settings
 from validator.sync.ownership import History, read_history
 from validator.sync.plan import owned
 
 THREAD_NAME = "early-read"
+# A top-level `name:` with a plain or quoted value: a guess, see `guess_name`.
+_NAME = re.compile(rb"""^name *: *(["']?)([\w.-]+)\1 *(?:#.*)?\r?$""", re.MULTILINE)
+GUESS_LIMIT = 1 << 16  # the first bytes of a file: a name comes near the top
+
+
+def guess_name(file: Path) -> str | None:
+    """The model name `file` most likely declares, read cheaply (one regex over its first
+    bytes), or None. Only a guess of what to fetch early: once the gate has parsed every
+    file, a name it found that the guesses missed makes the registry read again, and a
+    wrong guess fetches a model that is then filtered out."""
+    try:
+        with open(file, "rb") as stream:
+            found = _NAME.search(stream.read(GUESS_LIMIT))
+    except OSError:
+        return None
+    return None if found is None else found[2].decode("ascii")  # \w is ASCII in bytes
 
 
 class EarlyRead:
@@ -61,8 +78,7 @@ class EarlyRead:
             if not self._registry.remote:
                 self._models, self._whole = self._registry.list(), True
                 return
-            lights = (read_light(file, str(file)) for file in files)
-            names = {light.document.data["name"] for light in lights if light}
+            names = {name for name in map(guess_name, files) if name is not None}
             self._names = names | self._history.names
             covered, owns = self._names, settings.owns
             self._models = self._registry.list(match=lambda name: owned(name, covered, owns))
