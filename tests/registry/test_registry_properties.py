@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from validator.registry import answers
 from validator.registry.base import RegistryError
 from validator.registry.scrub import scrub_data
-from validator.registry.transport import RETRY_AFTER_MAX, retry_after
+from validator.registry.transport import RETRY_AFTER_MAX, decode, retry_after
 
 EXAMPLES = int(os.environ.get("MODELARTS_GITOPS_HYPOTHESIS_EXAMPLES", "200"))
 SETTINGS = settings(
@@ -107,5 +107,12 @@ def test_scrubbed_answers_hold_no_secret(secret: str, answer: Any, around: str) 
         encoded = json.dumps(answer, ensure_ascii=False)
         if not any(character in encoded for character in secret):
             assert scrub_data(answer) is answer  # nothing to find: not walked, not copied
+        # From the wire, the text it came as stands in for an encode: however it is spelled
+        for ascii_only, slash in ((False, False), (True, False), (False, True)):
+            text = json.dumps(placed, ensure_ascii=ascii_only)
+            text = text.replace("/", "\\/") if slash else text
+            assert not any(
+                secret in s for s in strings(decode(text.encode("utf-8", "surrogatepass")))
+            )
     finally:
         del os.environ["MODELARTS_TOKEN"]

@@ -62,10 +62,11 @@ def scrub(text: str) -> str:
     return text
 
 
-def scrub_data(value: Any) -> Any:
-    """A decoded JSON answer with every string (keys too) scrubbed."""
+def scrub_data(value: Any, text: str | None = None) -> Any:
+    """A decoded JSON answer with every string (keys too) scrubbed; `text`, when given,
+    is the JSON text it was decoded from."""
     secrets = known_secrets()
-    if not secrets or not _may_hold(value, secrets):
+    if not secrets or not _may_hold(value, secrets, text):
         return value
 
     def clean(item: Any) -> Any:
@@ -83,12 +84,16 @@ def scrub_data(value: Any) -> Any:
     return clean(value)
 
 
-def _may_hold(value: Any, secrets: list[str]) -> bool:
+def _may_hold(value: Any, secrets: list[str], text: str | None = None) -> bool:
     """False when no string in `value` (keys included) can contain a secret.
 
     JSON escapes character by character, so a string holding a secret holds, once encoded,
     the secret's own encoding: one C-speed encode and a search stand in for walking the
-    whole answer (a list page of 1,000 models has some 50,000 strings).
+    whole answer (a list page of 1,000 models has some 50,000 strings). The text `value`
+    was decoded from serves as that encoding when it spells no character as `\\uXXXX` or
+    `\\/`: then each character is written as itself, or as the one short escape an
+    encoder would choose too (`\\"`, `\\\\`, `\\n`, ...), so the encode is saved.
     """
-    text = json.dumps(value, ensure_ascii=False)
+    if text is None or "\\u" in text or "\\/" in text:
+        text = json.dumps(value, ensure_ascii=False)
     return any(json.dumps(secret, ensure_ascii=False)[1:-1] in text for secret in secrets)

@@ -258,9 +258,12 @@ def failure_name(exc: Exception) -> str:
 
 def decode(content: bytes) -> Any:
     """The JSON answer with every known secret scrubbed (a server may reflect the token)."""
+    if not content:
+        return None
     try:
-        return scrub_data(json.loads(content)) if content else None
-    except ValueError:
+        text = content.decode(json.detect_encoding(content), "surrogatepass")  # as json does
+        return scrub_data(json.loads(text), text)
+    except ValueError:  # UnicodeDecodeError too
         return None
 
 
