@@ -5,8 +5,7 @@ from __future__ import annotations
 import difflib
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from validator.load.document import Document
@@ -29,8 +28,7 @@ class Severity(enum.IntEnum):
         return cls[text.upper()]
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """One located finding. Sorting gives file, line, column order."""
 
     file: str
@@ -42,8 +40,7 @@ class Diagnostic:
     suggestion: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """What a rule yields: a data path in the document it checks, not a line.
 
     `at` picks what the locator points at: the value (default), the key
@@ -61,8 +58,7 @@ class Finding:
     rule: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Located:
+class Located(NamedTuple):
     """A finding with its position resolved; severity is applied later from the settings."""
 
     file: str

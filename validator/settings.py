@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from validator.diagnostics import Located, Severity
 from validator.errors import UserError
@@ -21,8 +21,7 @@ CONFIG_NAMES = (".modelarts-gitops.yaml", ".modelarts-gitops.yml")
 TOOL_TABLE = "modelarts-gitops"
 
 
-@dataclass(frozen=True, slots=True)
-class ImagePolicy:
+class ImagePolicy(NamedTuple):
     registries: tuple[str, ...] = ()
     region: str | None = None
     organizations: tuple[str, ...] = ()
@@ -33,8 +32,7 @@ class ImagePolicy:
     concurrency: int = 8  # images checked at once
 
 
-@dataclass(frozen=True, slots=True)
-class SyncPolicy:
+class SyncPolicy(NamedTuple):
     max_deletes: int = 5
     max_delete_share: float = 0.5
     concurrency: int = 4
@@ -45,13 +43,12 @@ class SyncPolicy:
 DEFAULT_REGISTRY = "sqlite:///.modelarts-gitops/registry.db"
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     root: Path = Path()
     models_dir: str = "models"
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = field(default_factory=dict)
+    severity: Mapping[str, Severity] = MappingProxyType({})  # shared: read-only
     strict: bool = False
     max_file_size: int = 1 << 20
     images: ImagePolicy = ImagePolicy()
@@ -85,15 +82,14 @@ def load_settings(
 ) -> Settings:
     settings = _from_mapping(root, _read_file(root, env))
     if env.get("MODELARTS_REGION"):
-        settings = replace(
-            settings, images=replace(settings.images, region=env["MODELARTS_REGION"])
-        )
+        region = env["MODELARTS_REGION"]
+        settings = settings._replace(images=settings.images._replace(region=region))
     if env.get("MODELARTS_REGISTRY"):
-        settings = replace(settings, registry=env["MODELARTS_REGISTRY"])
+        settings = settings._replace(registry=env["MODELARTS_REGISTRY"])
     if env.get("MODELARTS_PROJECT_ID"):
-        settings = replace(settings, project_id=env["MODELARTS_PROJECT_ID"])
+        settings = settings._replace(project_id=env["MODELARTS_PROJECT_ID"])
     overrides = {k: v for k, v in (flags or {}).items() if v not in (None, (), False)}
-    return replace(settings, **overrides)
+    return settings._replace(**overrides)
 
 
 def _read_file(root: Path, env: Mapping[str, str]) -> Document | None:

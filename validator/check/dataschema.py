@@ -12,8 +12,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from validator.check.dataschema_gate import compiled_valid
 from validator.check.drafts import DRAFTS, Draft, draft_name, draft_of, keywords, names_known_draft
@@ -48,8 +47,7 @@ _MAP = {"properties", "patternProperties", "definitions", "$defs", "dependentSch
 _MAP |= {"dependencies"}
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """A defect at a path inside the data schema."""
 
     path: DataPath

@@ -8,8 +8,7 @@ tests/test_dataschema_drafts.py compares them with jsonschema's.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 # Keywords that no draft's validator class lists: annotations, the `if` branches, and `$defs`
@@ -32,8 +31,7 @@ _DRAFT2019 = _DRAFT7 | _VOCABULARIES | {"$recursiveRef", "dependentRequired"}
 _DRAFT2019 |= {"dependentSchemas", "unevaluatedItems", "unevaluatedProperties"}
 
 
-@dataclass(frozen=True, slots=True)
-class Draft:
+class Draft(NamedTuple):
     """A JSON Schema draft, as a data schema's `$schema` names it."""
 
     name: str  # how messages name it: `draft-07`, `draft 2020-12`

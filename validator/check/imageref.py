@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_NAME_LENGTH = 255
 MAX_TAG_LENGTH = 128
@@ -43,8 +43,7 @@ _WHITESPACE = re.compile(r"\s")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-@dataclass(frozen=True, slots=True)
-class ImageRef:
+class ImageRef(NamedTuple):
     host: str | None  # None: no registry host given (Docker Hub implied); IPv6 keeps "[...]"
     port: int | None
     path: str
@@ -63,8 +62,7 @@ class ImageRef:
         return f"{domain}/{self.path}"
 
 
-@dataclass(frozen=True, slots=True)
-class ImageRefError:
+class ImageRefError(NamedTuple):
     offset: int  # 0-based index into the reference where the defect starts
     message: str
     suggestion: str | None

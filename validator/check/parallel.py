@@ -17,10 +17,9 @@ import multiprocessing
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from validator.check.collect import Walked
 from validator.check.part import PER_IMPORT, check_part
@@ -42,8 +41,7 @@ CHUNKS_PER_WORKER = 4  # a few each, so that one slow chunk does not leave a cor
 # in the workers, on full imports. The others compare files and run here, on slim specs.
 
 
-@dataclass(frozen=True, slots=True)
-class _Job:
+class _Job(NamedTuple):
     """What every worker needs, inherited through fork rather than sent with each chunk."""
 
     settings: Settings
@@ -54,8 +52,7 @@ class _Job:
     load: list[tuple[Path, bool]]  # chunks are lists of indices into it
 
 
-@dataclass(frozen=True, slots=True)
-class _Done:
+class _Done(NamedTuple):
     """A checked chunk, as it travels back, by index into the job's `load`: its findings,
     the record of each import that loaded, the config file each import uses, and what
     `declare` made of each."""
@@ -69,8 +66,7 @@ class _Done:
 _job: _Job | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Checked:
+class Checked(NamedTuple):
     """Every finding before select/ignore/severity apply, the imports the repository rules
     read, the documents whose ignore comments filter the findings, and, in load order,
     what `declare` made of every import that loaded."""

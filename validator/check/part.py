@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from validator.check.records import Kept, keep
 from validator.check.registry import checks
@@ -31,17 +30,16 @@ if TYPE_CHECKING:  # git_base is needed for --base only
 PER_IMPORT = frozenset({"MA602", "MA604"})
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class Part(NamedTuple):
     """Some imports loaded in full and checked by the import and config rules."""
 
     located: list[Located]
     specs: dict[Path, Spec]  # by `absolute` path; none unless `whole`
     targets: set[Path]  # none unless `whole`: the records say
     documents: dict[str, Document]  # by shown path: imports, config files (none when slim)
-    whole: bool = True  # False: no specs but `kept`, and MA602/MA604 have run
-    kept: list[Kept] = field(default_factory=list)  # each import that loaded, when not whole
-    declared: list[tuple[int, Any]] = field(default_factory=list)  # (index, `declare`'s)
+    whole: bool  # False: no specs but `kept`, and MA602/MA604 have run
+    kept: list[Kept]  # each import that loaded, when not whole
+    declared: list[tuple[int, Any]]  # (index, `declare`'s), when not whole
 
 
 def check_part(
@@ -109,7 +107,7 @@ def check_part(
             for rule in uses:
                 located.extend(run_rule(rule, use, use.document))
     located.extend(shared.located())
-    return Part(located, {}, set(), {}, whole=False, kept=kept, declared=declared)
+    return Part(located, {}, set(), {}, False, kept, declared)
 
 
 def _check_whole(
@@ -146,7 +144,7 @@ def _check_whole(
             located.extend(run_rule(rule, use, use.document))
     used = {s.config_file for s in chosen if s.config_file is not None}
     located.extend(p for path in used for p in cache[path][1])
-    return Part(located, specs, targets, documents)
+    return Part(located, specs, targets, documents, True, [], [])
 
 
 def _changed(loaded: LoadedImport, changed: set[Path] | None) -> bool:

@@ -7,11 +7,9 @@ multi-id check reports, without a function of their own, are `declare`d.
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from validator.diagnostics import Finding, Severity
 
@@ -20,14 +18,20 @@ Check = Callable[[Any], Iterator[Finding]]
 F = TypeVar("F", bound=Callable[..., Iterator[Finding]])
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     summary: str
     severity: Severity
-    explanation: str
+    doc: str  # the explanation as written (a docstring, indented)
     scope: str  # "file" (loader), "import", "config", "repository"
     check: Check | None = None
+
+    @property
+    def explanation(self) -> str:
+        """The explanation `modelarts-gitops rules` prints (cleaned only when it is shown)."""
+        import inspect
+
+        return inspect.cleandoc(self.doc)
 
 
 RULES: dict[str, Rule] = {}
@@ -47,8 +51,7 @@ def rule(
     """Register a check; its docstring is the explanation `modelarts-gitops rules` prints."""
 
     def register(func: F) -> F:
-        doc = inspect.cleandoc(func.__doc__ or summary)
-        _add(Rule(rule_id, summary, severity, doc, scope, func))
+        _add(Rule(rule_id, summary, severity, func.__doc__ or summary, scope, func))
         return func
 
     return register
@@ -58,7 +61,7 @@ def declare(
     rule_id: str, summary: str, explanation: str, severity: Severity = Severity.ERROR
 ) -> None:
     """Register an id reported by the loader or by a check that reports several ids."""
-    _add(Rule(rule_id, summary, severity, inspect.cleandoc(explanation), "file"))
+    _add(Rule(rule_id, summary, severity, explanation, "file"))
 
 
 def checks(scope: str) -> list[Rule]:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from validator.check import rules as _rules  # noqa: F401  (registers every rule family)
 from validator.check.bounds import capped, clip
@@ -34,8 +33,7 @@ if TYPE_CHECKING:  # git_base is needed for --base only
 __all__ = ["PER_IMPORT", "check", "check_part", "collect_files", "locate", "run_rule", "validate"]
 
 
-@dataclass(frozen=True, slots=True)
-class Checked:
+class Checked(NamedTuple):
     diagnostics: list[Diagnostic]
     specs: list[Spec]  # the imports the repository rules read, targets or not
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from validator.diagnostics import DataPath
 from validator.load.document import Document, Position
@@ -17,8 +16,7 @@ if TYPE_CHECKING:  # git_base brings the YAML parser, which `rules` does not nee
     from validator.load.git_base import BaseState
 
 
-@dataclass(frozen=True, slots=True)
-class Spec:
+class Spec(NamedTuple):
     """One model import file, with its resolved config (inline or from a file)."""
 
     document: Document
@@ -43,8 +41,7 @@ class Spec:
         return source.get("image") if isinstance(source, dict) else None
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigUse:
+class ConfigUse(NamedTuple):
     """One config document and every import that uses it: config rules run once per file."""
 
     document: Document
@@ -134,8 +131,7 @@ def absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
-@dataclass(frozen=True, slots=True)
-class Repository:
+class Repository(NamedTuple):
     """Every import under the models folder, for rules that compare files.
 
     `targets` are the files being checked: findings concern them. `base` is the
@@ -144,7 +140,7 @@ class Repository:
 
     specs: tuple[Spec, ...]
     settings: Settings
-    targets: frozenset[Path] = field(default_factory=frozenset)
+    targets: frozenset[Path] = frozenset()
     base: BaseState | None = None
 
     def is_target(self, spec: Spec) -> bool:

@@ -143,8 +143,6 @@ def cmd_validate(
     report: list[tuple[str, Path]],
     check_images: bool = False,
 ) -> int:
-    from dataclasses import replace
-
     from validator.check.run import collect_files, validate
     from validator.commands.context import settings_for
     from validator.commands.counts import CHECKED_SUFFIXES, reported_changed, unused_configs
@@ -161,7 +159,7 @@ def cmd_validate(
     settings = settings_for(paths, strict=strict, select=tuple(select), ignore=tuple(ignore))
     walked: dict[Path, list[Path]] = {}
     if check_images:
-        settings = replace(settings, images=replace(settings.images, check=True))
+        settings = settings._replace(images=settings.images._replace(check=True))
     odd: list[Path] = []  # `.YAML`, `.Yml`… in the folders given: never skipped silently
     files = collect_files(paths, settings, walked, odd)
     ref = (base if base is not None else default_base(os.environ)) or None  # --base "": none

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from validator.diagnostics import DataPath
 
+_NONE: Mapping[Any, Any] = MappingProxyType({})  # default `raw` and `ignores`: shared, read-only
 _IGNORE = re.compile(r"#\s*modelarts-gitops:\s*ignore\[([^\]\n]*)\]")
 
 
@@ -27,8 +28,7 @@ class Position(NamedTuple):
     key_column: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     """One parsed YAML or JSON file (or a part of one, for an inline config).
 
     `path` is how the file is shown in diagnostics. `raw` keeps the source text
@@ -39,8 +39,8 @@ class Document:
     path: str
     data: Any
     positions: Mapping[DataPath, Position]
-    raw: Mapping[DataPath, str] = field(default_factory=dict)
-    ignores: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    raw: Mapping[DataPath, str] = _NONE
+    ignores: Mapping[int, frozenset[str]] = _NONE
     prefix: DataPath = ()
 
     def at(self, prefix: DataPath) -> Document:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from validator.errors import UserError
 from validator.load.folders import SUFFIXES
@@ -21,8 +20,7 @@ from validator.load.yaml_file import load_yaml
 Key = tuple[str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class BaseImport:
+class BaseImport(NamedTuple):
     """One import at the base ref: its path in the repository and its resolved content."""
 
     path: str
@@ -30,8 +28,7 @@ class BaseImport:
     config: Mapping[str, Any] | None
 
 
-@dataclass(frozen=True, slots=True)
-class BaseState:
+class BaseState(NamedTuple):
     ref: str
     imports: Mapping[Key, BaseImport]
 

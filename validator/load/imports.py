@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import os
 import posixpath
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from validator.diagnostics import Located, suggest
@@ -19,13 +18,17 @@ from validator.load.json_file import load_json
 from validator.load.yaml_file import load_yaml
 
 
-@dataclass(slots=True)
 class LoadedImport:
-    file: Path
-    document: Document | None
-    config: Document | None = None
-    config_file: Path | None = None  # None when the config is inline
-    problems: list[Located] = field(default_factory=list)
+    """An import as loaded, and then given its config (a plain class: the loader fills it in)."""
+
+    __slots__ = ("config", "config_file", "document", "file", "problems")
+
+    def __init__(self, file: Path, document: Document | None, problems: list[Located]) -> None:
+        self.file = file
+        self.document = document
+        self.config: Document | None = None
+        self.config_file: Path | None = None  # None when the config is inline
+        self.problems = problems
 
 
 # config file -> its document, its problems, and the path itself (one object for all users)
@@ -45,7 +48,7 @@ def load_import(
     except (OSError, RecursionError, ValueError, TypeError, KeyError, IndexError) as error:
         reason = f"{type(error).__name__}: {str(error)[:200]}"
         message = f"the file could not be read ({reason}); please report this as a bug"
-        return LoadedImport(file, None, problems=[Located(display(file), 1, 1, "MA001", message)])
+        return LoadedImport(file, None, [Located(display(file), 1, 1, "MA001", message)])
 
 
 def _load_import(
@@ -54,12 +57,12 @@ def _load_import(
     name = display(file)
     if file.is_symlink() and not file.resolve().is_relative_to(root.resolve()):
         message = "the file is a symlink to outside the repository; it is not read"
-        return LoadedImport(file, None, problems=[Located(name, 1, 1, "MA013", message)])
+        return LoadedImport(file, None, [Located(name, 1, 1, "MA013", message)])
     raw = read_file(file, name, max_size)
     if isinstance(raw, Located):
-        return LoadedImport(file, None, problems=[raw])
+        return LoadedImport(file, None, [raw])
     document, problems = load_yaml(raw, name, max_size)
-    loaded = LoadedImport(file, document, problems=problems)
+    loaded = LoadedImport(file, document, problems)
     if document is None or not isinstance(document.data, dict):
         return loaded
     value = document.data.get("config")

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from validator.diagnostics import Located
 from validator.load.document import Document, Position, inline_ignores
@@ -42,8 +42,7 @@ _COMMENT = re.compile(r"(?: +#.*)?")
 LIGHT_LIMIT = 1 << 20  # larger files are loaded in full, which reports them
 
 
-@dataclass(frozen=True, slots=True)
-class Light:
+class Light(NamedTuple):
     document: Document  # data holds name, version and config (when a path); positions for them
     config: str | None
 
