@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import GOOD_IMPORT, Run, write
-from validator.check import survey
+from validator.check import surveyed
 from validator.load import identities
 
 CACHE = ".modelarts-gitops/cache/identities.json"
@@ -70,13 +70,13 @@ def tree(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files the light index reads (a spy around the real function)."""
     seen: list[str] = []
-    real: Callable[..., Any] = survey.read_light
+    real: Callable[..., Any] = surveyed.read_light
 
     def spy(path: Path, shown: str, max_size: int) -> Any:
         seen.append(shown)
         return real(path, shown, max_size)
 
-    monkeypatch.setattr(survey, "read_light", spy)
+    monkeypatch.setattr(surveyed, "read_light", spy)
     return seen
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from tests.cache_helpers import model_text, settle
 from tests.conftest import Run, write
-from validator.check import survey
+from validator.check import survey, surveyed
 from validator.load import folders, identities, tree
 
 CACHE = ".modelarts-gitops/cache/tree.json"
@@ -39,7 +39,7 @@ def walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """ "walk" for each walk of the models folder, and each file the light index reads."""
     seen: list[str] = []
     real_walk: Callable[..., Any] = survey.walk_folders
-    real_read: Callable[..., Any] = survey.read_light
+    real_read: Callable[..., Any] = surveyed.read_light
 
     def walk(*args: Any) -> Any:
         seen.append("walk")
@@ -50,7 +50,7 @@ def walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real_read(path, shown, max_size)
 
     monkeypatch.setattr(survey, "walk_folders", walk)
-    monkeypatch.setattr(survey, "read_light", read)
+    monkeypatch.setattr(surveyed, "read_light", read)
     return seen
 
 
@@ -139,18 +139,31 @@ def test_a_damaged_or_foreign_snapshot_is_not_used(
 def test_damaged_entries_are_not_believed(run: Run, tree_: Path, walks: list[str]) -> None:
     expected = run("validate", "models/m0/1.0.0.yaml")
     data = json.loads((tree_ / CACHE).read_text())
-    for key, value in (("files", [1, 2]), ("marks", [0]), ("folders", ["../.."])):
+    damaged = (
+        ("files", [1, 2]),
+        ("marks", [0]),
+        ("marks", "00"),
+        ("signed", "zz"),
+        ("signed", data["entries"]["signed"][:-16]),
+        ("names", []),
+        ("records", ""),
+        ("folders", ["../.."]),
+    )
+    for key, value in damaged:
         (tree_ / CACHE).write_text(json.dumps({**data, "entries": {**data["entries"], key: value}}))
         walks.clear()
+        assert run("validate", "models/m0/1.0.0.yaml") == expected, key
+        assert walks[:1] == ["walk"], key
+    for record in ('{"name":"m2"}', "[not json", "[" * 100_000):
+        entries = json.loads((tree_ / CACHE).read_text())["entries"]
+        n = entries["files"].index("m2/1.0.0.yaml")
+        lines = entries["records"].split("\n")
+        lines[n] = record  # a damaged record, and no name to skip it by: the file is read
+        entries["records"], entries["names"][n] = "\n".join(lines), None
+        (tree_ / CACHE).write_text(json.dumps({**data, "entries": entries}))
+        walks.clear()
         assert run("validate", "models/m0/1.0.0.yaml") == expected
-        assert walks[:1] == ["walk"]
-    entries = json.loads((tree_ / CACHE).read_text())["entries"]
-    n = entries["files"].index("m2/1.0.0.yaml")
-    entries["records"][n] = {"name": "m2"}  # a damaged record: the file is read instead
-    (tree_ / CACHE).write_text(json.dumps({**data, "entries": entries}))
-    walks.clear()
-    assert run("validate", "models/m0/1.0.0.yaml") == expected
-    assert walks == ["models/m2/1.0.0.yaml"]
+        assert walks == ["models/m2/1.0.0.yaml"]
 
 
 def test_a_tree_changed_just_before_the_run_is_not_recorded(

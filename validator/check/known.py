@@ -17,7 +17,8 @@ class Cached(NamedTuple):
     shown: str | None  # how diagnostics name it, ending in `/`; None: `display` each file
     files: list[str]
     signed: list[int]  # the files' signatures, as `identities.flat` gives them
-    records: list[Any]
+    records: list[Any]  # as `identities.decode` reads them; JSON text of that when `names`
+    names: list[Any] | None = None  # the name in each record (a tree snapshot's), or None
 
 
 class Known(NamedTuple):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from validator.check.subject import Marks, Spec, absolute
-from validator.check.survey import Survey, every_import_needed
+from validator.check.surveyed import Survey, every_import_needed
 from validator.diagnostics import DataPath, Located
 from validator.load.document import Document, Position
 from validator.settings import Settings

@@ -3,9 +3,10 @@
 The folder and identity caches still cost a one-file run a little work per folder. When
 nothing under the models folder changed since the last run, one comparison covers the tree:
 the signatures of every folder (modification and change times, inode), then those of every
-import (size, times, inode), each flat in one list, equal to the recorded ones. The walk and
-the identity records are then those of the last run, read from
-`.modelarts-gitops/cache/tree.json` without a loop in Python.
+import (size, times, inode), each packed into one string of 64-bit numbers, equal to the
+recorded ones. The walk and the identity records are then those of the last run, read from
+`.modelarts-gitops/cache/tree.json` without a loop in Python: the records stay JSON text,
+one line each, beside a list of their names, and only those a rule may use are decoded.
 
 Adding, removing or renaming an entry changes its folder's signature, and editing a file
 changes its own, so a snapshot that matches lists the tree as a walk would. One is recorded
@@ -17,8 +18,10 @@ The file is written atomically, and a damaged or foreign one reads as empty.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
@@ -29,8 +32,9 @@ from validator.load.identities import flat
 from validator.state import cache_file, read_json_cache, write_json_cache
 
 CACHE_NAME = "tree.json"
-FORMAT = 1
+FORMAT = 2
 _FOLDER = attrgetter("st_mtime_ns", "st_ctime_ns", "st_ino")  # as the folder cache has it
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
 
 
 class Snapshot(NamedTuple):
@@ -38,7 +42,13 @@ class Snapshot(NamedTuple):
 
     files: list[str]  # paths under the models folder
     signed: list[int]  # their signatures, as `identities.flat` gives them
-    records: list[Any]  # as `identities.decode` reads them, not decoded yet
+    names: list[Any]  # the name in each record, to pick the records a rule may use
+    records: list[str]  # each as JSON text (see `identities.decode`), not decoded yet
+
+
+def _packed(numbers: Iterable[int]) -> str:
+    """Numbers as one string, compared in one operation (OverflowError past 64 bits)."""
+    return array("q", numbers).tobytes().hex()
 
 
 def _version(max_size: int) -> str:
@@ -48,31 +58,32 @@ def _version(max_size: int) -> str:
 def read(root: Path, models: str, max_size: int) -> Snapshot | None:
     """The snapshot of `models` (its path), when nothing under it changed since it was taken."""
     data = read_json_cache(cache_file(root, CACHE_NAME), _version(max_size))
-    folders, marks = data.get("folders"), data.get("marks")
-    files, signed, records = data.get("files"), data.get("signed"), data.get("records")
+    folders, marks, files = data.get("folders"), data.get("marks"), data.get("files")
+    signed, names, records = data.get("signed"), data.get("names"), data.get("records")
     if not (
         type(folders) is list
-        and type(marks) is list
         and type(files) is list
-        and type(signed) is list
-        and type(records) is list
-        and len(marks) == 3 * len(folders)
-        and len(signed) == 4 * len(files)
-        and len(records) == len(files)
+        and type(names) is list
+        and type(marks) is str
+        and type(signed) is str
+        and type(records) is str
+        and len(names) == len(files)
     ):
+        return None
+    lines = records.split("\n") if files else []
+    if len(lines) != len(files):
         return None
     prefix = models if models.endswith("/") else models + "/"
     try:
-        if (
-            list(chain.from_iterable(map(_FOLDER, map(os.stat, map(prefix.__add__, folders)))))
-            != marks
-        ):
+        stats = map(os.stat, map(prefix.__add__, folders))
+        if _packed(chain.from_iterable(map(_FOLDER, stats))) != marks:
             return None
-        if flat(map(os.stat, map(prefix.__add__, files))) != signed:
+        now = flat(map(os.stat, map(prefix.__add__, files)))
+        if _packed(now) != signed:
             return None
-    except (OSError, TypeError, ValueError):  # a file gone, or a damaged name
+    except (OSError, TypeError, ValueError, OverflowError):  # a file gone, a damaged name
         return None
-    return Snapshot(files, signed, records)
+    return Snapshot(files, now, names, lines)
 
 
 def write(
@@ -108,8 +119,14 @@ def write(
         records += entry[2]
     if children + 1 != len(visited):  # a folder that could not be listed: not walked
         return _drop(path)
-    data = {"folders": list(visited), "marks": marks, "files": files}
-    write_json_cache(path, _version(max_size), {**data, "signed": signed, "records": records})
+    try:
+        packed = {"marks": _packed(marks), "signed": _packed(signed)}
+    except (OverflowError, TypeError):  # a number past 64 bits: no snapshot on this file system
+        return _drop(path)
+    names = [record[0] if type(record) is list and record else None for record in records]
+    lines = "\n".join(map(_ENCODE, records))  # JSON text never holds a raw line break
+    data = {"folders": list(visited), "files": files, "names": names, "records": lines}
+    write_json_cache(path, _version(max_size), {**data, **packed})
 
 
 def _drop(path: Path) -> None:
