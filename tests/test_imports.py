@@ -25,6 +25,10 @@ HEAVY = ("jsonschema", "yaml", "sqlite3", "requests", "git", "ruamel", "urllib3"
 
 
 def imported(cwd: Path, *args: str) -> set[str]:
+    return {name.split(".")[0] for name in modules(cwd, *args)}
+
+
+def modules(cwd: Path, *args: str) -> set[str]:
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         cwd=cwd,
@@ -33,8 +37,7 @@ def imported(cwd: Path, *args: str) -> set[str]:
         check=False,
         timeout=60,
     )
-    modules = json.loads(result.stderr.strip().splitlines()[-1])
-    return {name.split(".")[0] for name in modules}
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
 
 
 @pytest.mark.parametrize("args", [["--version"], ["rules"], ["schema", "import"]])
@@ -51,9 +54,14 @@ def test_validate_of_a_valid_file_imports_nothing_it_does_not_use(repo: Path) ->
     text = GOOD_IMPORT.replace("  apis:", "  apis: []\n  x_apis:").split("  x_apis:")[0]
     target = write(repo, "models/demo-model/1.0.0.yaml", text + "  health:\n    url: /h\n")
     write(repo, "models/other/1.0.0.yaml", GOOD_IMPORT.replace("demo-model", "other"))
-    loaded = imported(repo, "validate", str(target.relative_to(repo)))
+    every = modules(repo, "validate", str(target.relative_to(repo)))
+    loaded = {name.split(".")[0] for name in every}
     assert "yaml" in loaded
     assert not loaded & {"jsonschema", "sqlite3", "requests", "git", "ruamel", "urllib3"}
+    # What only a definition or a lookup would pull in (several ms of a hook's start-up):
+    # dataclasses and inspect for class definitions, importlib.resources for a folder.
+    startup = {"dataclasses", "inspect", "importlib.resources", "tempfile"}
+    assert not every & startup, sorted(every & startup)
 
 
 def test_validate_of_a_file_with_valid_data_schemas_imports_no_jsonschema(repo: Path) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 from pathlib import Path
 
 import git
+import pytest
 
 from tests.conftest import GOOD_IMPORT, Run, write
-from validator.state import cache_file, read_json_cache, state_dir, write_json_cache
+from validator.state import atomic_write, cache_file, read_json_cache, state_dir, write_json_cache
 
 
 def test_state_folder_is_ignored_by_git(tmp_path: Path) -> None:
@@ -31,6 +34,31 @@ def test_cache_round_trip_and_version(tmp_path: Path) -> None:
     assert read_json_cache(path, "1") == {"a": [1, 2]}
     assert read_json_cache(path, "2") == {}
     assert not [p for p in path.parent.iterdir() if p.suffix == ".tmp"]
+
+
+def test_atomic_write_is_private_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    path.write_bytes(b"old")
+    atomic_write(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.json"]
+
+
+def test_a_failed_atomic_write_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "c.json"
+    path.write_bytes(b"old")
+
+    def refuse(source: object, target: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write(path, b"new")
+    assert path.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.json"]
 
 
 def test_damaged_cache_reads_as_empty(tmp_path: Path) -> None:

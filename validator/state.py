@@ -39,9 +39,17 @@ def cache_file(root: Path, name: str) -> Path:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that a reader sees the old file or the new one, never a part."""
-    import tempfile  # a warm run writes nothing: it does not pay for tempfile's imports
-
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # A private (0600) temporary name of our own, as tempfile.mkstemp makes, without its imports.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temporary = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            fd = os.open(temporary, flags, 0o600)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"no free temporary name beside {path.name}")
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
