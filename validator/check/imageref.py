@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 MAX_NAME_LENGTH = 255
@@ -68,6 +69,7 @@ class ImageRefError(NamedTuple):
     suggestion: str | None
 
 
+@lru_cache(maxsize=4)  # the rules of one file ask for its image six times; results are immutable
 def parse_image(reference: str) -> ImageRef | ImageRefError:
     match = _REFERENCE.fullmatch(reference)
     if match is None:
