@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from validator.check.records import Kept, keep
 from validator.check.registry import checks
-from validator.check.rule_run import run_rule
+from validator.check.rule_run import run_rule, run_rules
 from validator.check.shared import SharedConfigs
 from validator.check.subject import ConfigUse, Repository, Spec, absolute, slim
 from validator.diagnostics import Located
@@ -94,8 +94,7 @@ def check_part(
         kept.append(keep(thin, index, target))
         if not target:
             continue
-        for rule in imports:
-            located.extend(run_rule(rule, spec, spec.document))
+        run_rules(imports, spec, spec.document, located)
         if per_import:
             alone = Repository((spec,), settings, frozenset((absolute(file),)), base)
             for rule in per_import:
@@ -104,8 +103,7 @@ def check_part(
             shared.add(thin)
         elif spec.config is not None:
             use = ConfigUse(spec.config, (spec,), settings)
-            for rule in uses:
-                located.extend(run_rule(rule, use, use.document))
+            run_rules(uses, use, use.document, located)
     located.extend(shared.located())
     return Part(located, {}, set(), {}, False, kept, declared)
 
