@@ -8,6 +8,8 @@ changed just before the run is not recorded.
 from __future__ import annotations
 
 import json
+import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -198,3 +200,82 @@ def test_a_new_tool_version_starts_afresh(
     run("validate", "models/m0/1.0.0.yaml")
     assert walks[:1] == ["walk"]
     assert json.loads((tree_ / CACHE).read_text())["version"].startswith("99.0.0/")
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pid of each child the comparison ahead of a run forks."""
+    born: list[int] = []
+    real = os.fork
+
+    def fork() -> int:
+        pid = real()
+        if pid:
+            born.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(tree, "_cpus", lambda: 2)
+    return born
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_the_tree_is_compared_in_a_child_beside_the_run(
+    run: Run, tree_: Path, walks: list[str], forks: list[int]
+) -> None:
+    first = run("validate", "models/m0/1.0.0.yaml")
+    walks.clear()
+    assert run("validate", "models/m0/1.0.0.yaml") == first
+    assert walks == [] and len(forks) == 1 and all(map(_reaped, forks))  # none without one
+    with (tree_ / "models/m3/1.0.0.yaml").open("w") as stream:  # now a duplicate of m0
+        stream.write(model_text("m0"))
+    result = run("validate", "models/m0/1.0.0.yaml")
+    assert walks[:1] == ["walk"] and len(forks) == 2 and _reaped(forks[-1])
+    assert "MA601" in result.out and "models/m3/1.0.0.yaml" in result.out
+
+
+def test_a_child_that_does_not_answer_leaves_the_comparison_to_the_run(
+    run: Run, tree_: Path, walks: list[str], forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent, real, compared = os.getpid(), tree._signatures, []
+
+    def signatures(stored: Any, models: str) -> Any:
+        if os.getpid() != parent:
+            os._exit(3)  # dies before it answers
+        compared.append(models)
+        return real(stored, models)
+
+    first = run("validate", "models/m0/1.0.0.yaml")
+    monkeypatch.setattr(tree, "_signatures", signatures)
+    walks.clear()
+    assert run("validate", "models/m0/1.0.0.yaml") == first
+    assert walks == [] and len(compared) == 1 and len(forks) == 1
+    write(tree_, "models/m3/1.0.1.yaml", model_text("m0"))
+    assert "MA601" in run("validate", "models/m0/1.0.0.yaml").out
+    assert walks[:1] == ["walk"] and len(compared) == 2 and all(map(_reaped, forks))
+
+
+def test_no_child_is_forked_beside_other_threads_or_on_one_cpu(
+    run: Run, tree_: Path, walks: list[str], forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = run("validate", "models/m0/1.0.0.yaml")
+    forks.clear()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        walks.clear()
+        assert run("validate", "models/m0/1.0.0.yaml") == first
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setattr(tree, "_cpus", lambda: 1)
+    assert run("validate", "models/m0/1.0.0.yaml") == first
+    assert walks == [] and forks == []

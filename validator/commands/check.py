@@ -7,9 +7,12 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validator.errors import Exit, UserError
+
+if TYPE_CHECKING:
+    from validator.settings import Settings
 
 
 def _rule_list(text: str) -> list[str]:
@@ -143,20 +146,44 @@ def cmd_validate(
     report: list[tuple[str, Path]],
     check_images: bool = False,
 ) -> int:
-    from validator.check.run import collect_files, validate
     from validator.commands.context import settings_for
-    from validator.commands.counts import CHECKED_SUFFIXES, reported_changed, unused_configs
-    from validator.load.document import display
-    from validator.load.git_base import changed_paths, default_base, read_base
-    from validator.report import reporter
+    from validator.commands.counts import CHECKED_SUFFIXES
+    from validator.load import tree
 
+    imports = bool(paths)  # only import files named: a one-file run, which a snapshot serves
     for path in paths:
-        if path.is_file() and path.suffix not in CHECKED_SUFFIXES:
+        is_file = path.is_file()
+        if is_file and path.suffix not in CHECKED_SUFFIXES:
             raise UserError(
                 f"{path} is not a model import (.yaml, .yml) nor a config file (.json)",
                 Exit.USAGE,
             )
+        imports = imports and is_file and path.suffix != ".json"
     settings = settings_for(paths, strict=strict, select=tuple(select), ignore=tuple(ignore))
+    if imports:  # before the imports below: the comparison runs beside them
+        models = os.path.abspath(settings.root / settings.models_dir)
+        tree.compare_ahead(settings.root, models, settings.max_file_size)
+    try:
+        return _validate(paths, settings, format, base, changed_only, report, check_images)
+    finally:
+        tree.settle()
+
+
+def _validate(
+    paths: list[Path],
+    settings: Settings,
+    format: str | None,
+    base: str | None,
+    changed_only: bool,
+    report: list[tuple[str, Path]],
+    check_images: bool,
+) -> int:
+    from validator.check.run import collect_files, validate
+    from validator.commands.counts import reported_changed, unused_configs
+    from validator.load.document import display
+    from validator.load.git_base import changed_paths, default_base, read_base
+    from validator.report import reporter
+
     walked: dict[Path, list[Path]] = {}
     if check_images:
         settings = settings._replace(images=settings.images._replace(check=True))

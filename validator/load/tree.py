@@ -13,6 +13,12 @@ changes its own, so a snapshot that matches lists the tree as a walk would. One 
 only when every folder was recorded by the folder cache and every import by the identity
 cache: neither records a symbolic link nor what changed less than a second before the run.
 The file is written atomically, and a damaged or foreign one reads as empty.
+
+That comparison (a `stat` of every folder and import) is most of what a one-file run adds
+in a large repository, so `validate` starts it in a forked child as soon as it knows the
+models folder, and it runs on another CPU while this process imports and loads the file it
+checks; `read` then takes the child's one-byte answer. Without an answer (no second CPU, no
+`os.fork`, other threads in the process, a child that failed) `read` compares by itself.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
@@ -55,8 +62,34 @@ def _version(max_size: int) -> str:
     return f"{__version__}/{FORMAT}/{max_size}"
 
 
+class _Stored(NamedTuple):
+    """A snapshot as read, before the tree is compared with it."""
+
+    folders: list[str]
+    marks: str
+    files: list[str]
+    signed: str
+    names: list[Any]
+    lines: list[str]
+
+
 def read(root: Path, models: str, max_size: int) -> Snapshot | None:
     """The snapshot of `models` (its path), when nothing under it changed since it was taken."""
+    pending = _PENDING.pop((str(root), models, max_size), None)
+    stored = pending.stored if pending is not None else _stored(root, max_size)
+    if stored is None:
+        return None
+    unchanged = pending.unchanged() if pending is not None else None
+    if unchanged is None:  # no comparison ran beside this run: make it now
+        now = _signatures(stored, models)
+        return None if now is None else Snapshot(stored.files, now, stored.names, stored.lines)
+    if not unchanged:
+        return None
+    now = array("q", bytes.fromhex(stored.signed)).tolist()  # equal to the tree's, as compared
+    return Snapshot(stored.files, now, stored.names, stored.lines)
+
+
+def _stored(root: Path, max_size: int) -> _Stored | None:
     data = read_json_cache(cache_file(root, CACHE_NAME), _version(max_size))
     folders, marks, files = data.get("folders"), data.get("marks"), data.get("files")
     signed, names, records = data.get("signed"), data.get("names"), data.get("records")
@@ -73,17 +106,96 @@ def read(root: Path, models: str, max_size: int) -> Snapshot | None:
     lines = records.split("\n") if files else []
     if len(lines) != len(files):
         return None
+    return _Stored(folders, marks, files, signed, names, lines)
+
+
+def _signatures(stored: _Stored, models: str) -> list[int] | None:
+    """The signatures of the snapshot's files, when the tree under `models` still matches it."""
     prefix = models if models.endswith("/") else models + "/"
     try:
-        stats = map(os.stat, map(prefix.__add__, folders))
-        if _packed(chain.from_iterable(map(_FOLDER, stats))) != marks:
+        stats = map(os.stat, map(prefix.__add__, stored.folders))
+        if _packed(chain.from_iterable(map(_FOLDER, stats))) != stored.marks:
             return None
-        now = flat(map(os.stat, map(prefix.__add__, files)))
-        if _packed(now) != signed:
+        now = flat(map(os.stat, map(prefix.__add__, stored.files)))
+        if _packed(now) != stored.signed:
             return None
     except (OSError, TypeError, ValueError, OverflowError):  # a file gone, a damaged name
         return None
-    return Snapshot(files, now, names, lines)
+    return now
+
+
+class _Pending(NamedTuple):
+    """A comparison running in a child process; it answers one byte: 1 unchanged, 0 not."""
+
+    stored: _Stored
+    pid: int
+    answer: int  # the pipe it answers on
+
+    def unchanged(self) -> bool | None:
+        """Its answer; None when it gave none (it failed: the caller compares itself)."""
+        try:
+            said = os.read(self.answer, 1)
+        except OSError:
+            said = b""
+        finally:
+            os.close(self.answer)
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(self.pid, 0)
+        return {b"1": True, b"0": False}.get(said)
+
+
+_PENDING: dict[tuple[str, str, int], _Pending] = {}
+
+
+def compare_ahead(root: Path, models: str, max_size: int) -> None:
+    """Start comparing the tree under `models` with its snapshot in a child process, for
+    `read` to take the answer: the `stat` of every folder and import (most of what a
+    one-file run adds in a large repository) then runs beside this process's imports and
+    loading, on another CPU. Nothing starts without a snapshot, a second CPU or `os.fork`,
+    or in a process with other threads (a fork copies only the calling thread)."""
+    if not hasattr(os, "fork") or _cpus() < 2 or _threaded():
+        return
+    stored = _stored(root, max_size)
+    if stored is None:
+        return
+    answer, tell = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(answer)
+        os.close(tell)
+        return
+    if pid == 0:  # the child: compare, answer, leave without running the parent's exit code
+        try:
+            os.close(answer)
+            os.write(tell, b"0" if _signatures(stored, models) is None else b"1")
+        finally:
+            os._exit(0)
+    os.close(tell)
+    settle()  # an earlier answer nobody took
+    _PENDING[(str(root), models, max_size)] = _Pending(stored, pid, answer)
+
+
+def settle() -> None:
+    """Collect the comparisons no `read` took (the run ended before its survey)."""
+    while _PENDING:
+        _PENDING.popitem()[1].unchanged()
+
+
+def _cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):  # a container may be allowed fewer than the machine has
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _threaded() -> bool:
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return True
+    try:  # threads started outside Python (Linux lists every thread of the process here)
+        return len(os.listdir("/proc/self/task")) > 1
+    except OSError:
+        return False
 
 
 def write(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from validator.check.registry import rule
-from validator.check.rules.identity import NAME_TEXT, version_problem
+from validator.check.rules.identity import name_text, version_problem
 from validator.check.subject import Spec
 from validator.diagnostics import Finding, Severity
 from validator.load.folders import SUFFIXES
@@ -29,7 +29,7 @@ def path_agrees(spec: Spec) -> Iterator[Finding]:
     name, version = spec.data.get("name"), spec.data.get("version")
     if not isinstance(name, str) or not isinstance(version, str) or version_problem(version):
         return  # MA201/MA202 report a malformed name or version
-    if not name or len(name) > 64 or not NAME_TEXT.fullmatch(name):
+    if not name or len(name) > 64 or not name_text(name):
         return  # MA201 reports it; a path made of a bad name would be bad too
     if _in_place(spec, name, version):
         return  # the common case, decided on text
