@@ -9,7 +9,9 @@ of the installed console script, so interpreter start and imports are included:
 
 - a full run of every import, all rules, with the default workers and on one process;
 - a one-file run (what a pre-commit hook pays) in a 4-import and an N-import repository;
-- the peak resident memory of the largest process at each size of `--memory-files`.
+- the peak resident memory of the largest process at each size of `--memory-files`;
+- last, each target, met or not: ratios of at most 0.10 (full run), 0.25 (one process)
+  and 0.5 (one file, either repository), and a peak of at most 64 MiB.
 
 When check-jsonschema is installed (found on PATH or given), it runs interleaved with each
 of our runs (A B A B ...), checking the import schema only, and the ratios ours/its are
@@ -186,18 +188,46 @@ def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> R
 
 def compare(
     name: str, ours: Callable[[], Run], theirs: Callable[[], Run] | None, repeat: int
-) -> None:
-    """Interleaved runs; medians, and the median of the pairwise ratios."""
+) -> float | None:
+    """Interleaved runs; medians, and the median of the pairwise ratios (returned)."""
     pairs = []
     for _ in range(repeat):
         pairs.append((ours(), theirs() if theirs else None))
     us = statistics.median(a.seconds for a, _ in pairs)
     line = f"{name:<44} us {us:7.3f} s"
+    ratio = None
     if theirs is not None:
         them = statistics.median(b.seconds for _, b in pairs if b)
         ratio = statistics.median(a.seconds / b.seconds for a, b in pairs if b)
         line += f"   check-jsonschema {them:7.3f} s   ratio {ratio:.3f}"
     print(line, flush=True)
+    return ratio
+
+
+# The targets: a ratio to check-jsonschema's time at most, or a peak RSS in MiB at most.
+RATIO_TARGETS = {
+    "full run, default workers": 0.10,
+    "full run, one process": 0.25,
+    "one file, 4-import repository": 0.5,
+    "one file, N-import repository": 0.5,
+}
+PEAK_MIB = 64.0
+
+
+def verdicts(ratios: dict[str, float | None], peaks: dict[str, float]) -> list[str]:
+    """One line per target: met or not, with the figure."""
+    lines = []
+    for name, limit in RATIO_TARGETS.items():
+        ratio = ratios.get(name)
+        if ratio is None:
+            lines.append(f"  {name}: ratio <= {limit}: not measured (no check-jsonschema)")
+        else:
+            state = "met" if ratio <= limit else "NOT met"
+            lines.append(f"  {name}: ratio {ratio:.3f} <= {limit}: {state}")
+    for name, peak in peaks.items():
+        state = "met" if peak <= PEAK_MIB else "NOT met"
+        lines.append(f"  peak RSS, {name}: {peak:.1f} MiB <= {PEAK_MIB:.0f}: {state}")
+    return lines
 
 
 def main() -> None:
@@ -237,10 +267,11 @@ def main() -> None:
             return lambda: timed([peer, "--schemafile", str(schema), *paths], where)
 
         print(f"{args.files} imports; {args.repeat} interleaved runs each; medians", flush=True)
-        compare(
+        ratios: dict[str, float | None] = {}
+        ratios["full run, default workers"] = compare(
             "full run, default workers", ours(root, "models"), theirs(root, *files), args.repeat
         )
-        compare(
+        ratios["full run, one process"] = compare(
             "full run, one process",
             ours(root, "models", env=serial),
             theirs(root, *files),
@@ -248,17 +279,24 @@ def main() -> None:
         )
         for where, target, label in ((small, small_one, "4"), (root, one, str(args.files))):
             timed([tool, "validate", target], where)  # the first run fills the identity cache
-            compare(
+            key = (
+                "one file, 4-import repository" if label == "4" else "one file, N-import repository"
+            )
+            ratios[key] = compare(
                 f"one file, {label}-import repository",
                 ours(where, target),
                 theirs(where, target),
                 max(args.repeat, 11),
             )
+        peaks: dict[str, float] = {}
         for count in (int(n) for n in args.memory_files.split(",") if n):
             where = root if count == args.files else repository(count)[0]
             for label, env in (("default workers", None), ("one process", serial)):
                 run = timed([tool, "validate", "models"], where, env)
                 print(f"peak RSS, {count} imports, {label:<16} {run.peak_mib:6.1f} MiB", flush=True)
+                peaks[f"{count} imports, {label}"] = run.peak_mib
+        print("targets:", flush=True)
+        print("\n".join(verdicts(ratios, peaks)), flush=True)
 
 
 if __name__ == "__main__":
