@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import threading
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -202,80 +203,100 @@ def test_a_new_tool_version_starts_afresh(
     assert json.loads((tree_ / CACHE).read_text())["version"].startswith("99.0.0/")
 
 
-@pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The pid of each child the comparison ahead of a run forks."""
-    born: list[int] = []
-    real = os.fork
+# A run in a process of its own, as the hook runs: the test process may hold other threads
+# (servers of other tests), beside which no child is forked. It prints what happened.
+PROBE = """
+import json, os, sys
+from validator.check import survey
+from validator.cli import main
+from validator.load import identities, folders, tree
 
-    def fork() -> int:
-        pid = real()
-        if pid:
-            born.append(pid)
-        return pid
+identities.RACY_NS = folders.RACY_NS = 0
+tree._cpus = lambda: int(os.environ.get("PROBE_CPUS", "2"))
+parent, born, walked, compared = os.getpid(), [], [], []
+real_fork, real_walk, real_signatures = os.fork, survey.walk_folders, tree._signatures
 
-    monkeypatch.setattr(os, "fork", fork)
-    monkeypatch.setattr(tree, "_cpus", lambda: 2)
-    return born
+def fork():
+    pid = real_fork()
+    if pid:
+        born.append(pid)
+    return pid
 
+def walk(*args):
+    walked.append(1)
+    return real_walk(*args)
 
-def _reaped(pid: int) -> bool:
+def signatures(stored, models):
+    if os.getpid() != parent:
+        if os.environ.get("PROBE_MUTE"):
+            os._exit(3)  # dies before it answers
+    else:
+        compared.append(1)
+    return real_signatures(stored, models)
+
+def reaped(pid):
     try:
         os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
         return True
     return False
 
-
-def test_the_tree_is_compared_in_a_child_beside_the_run(
-    run: Run, tree_: Path, walks: list[str], forks: list[int]
-) -> None:
-    first = run("validate", "models/m0/1.0.0.yaml")
-    walks.clear()
-    assert run("validate", "models/m0/1.0.0.yaml") == first
-    assert walks == [] and len(forks) == 1 and all(map(_reaped, forks))  # none without one
-    with (tree_ / "models/m3/1.0.0.yaml").open("w") as stream:  # now a duplicate of m0
-        stream.write(model_text("m0"))
-    result = run("validate", "models/m0/1.0.0.yaml")
-    assert walks[:1] == ["walk"] and len(forks) == 2 and _reaped(forks[-1])
-    assert "MA601" in result.out and "models/m3/1.0.0.yaml" in result.out
-
-
-def test_a_child_that_does_not_answer_leaves_the_comparison_to_the_run(
-    run: Run, tree_: Path, walks: list[str], forks: list[int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    parent, real, compared = os.getpid(), tree._signatures, []
-
-    def signatures(stored: Any, models: str) -> Any:
-        if os.getpid() != parent:
-            os._exit(3)  # dies before it answers
-        compared.append(models)
-        return real(stored, models)
-
-    first = run("validate", "models/m0/1.0.0.yaml")
-    monkeypatch.setattr(tree, "_signatures", signatures)
-    walks.clear()
-    assert run("validate", "models/m0/1.0.0.yaml") == first
-    assert walks == [] and len(compared) == 1 and len(forks) == 1
-    write(tree_, "models/m3/1.0.1.yaml", model_text("m0"))
-    assert "MA601" in run("validate", "models/m0/1.0.0.yaml").out
-    assert walks[:1] == ["walk"] and len(compared) == 2 and all(map(_reaped, forks))
-
-
-def test_no_child_is_forked_beside_other_threads_or_on_one_cpu(
-    run: Run, tree_: Path, walks: list[str], forks: list[int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    first = run("validate", "models/m0/1.0.0.yaml")
-    forks.clear()
+os.fork, survey.walk_folders, tree._signatures = fork, walk, signatures
+if os.environ.get("PROBE_THREAD"):
+    import threading
     stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        walks.clear()
-        assert run("validate", "models/m0/1.0.0.yaml") == first
-    finally:
-        stop.set()
-        other.join()
-    monkeypatch.setattr(tree, "_cpus", lambda: 1)
-    assert run("validate", "models/m0/1.0.0.yaml") == first
-    assert walks == [] and forks == []
+    threading.Thread(target=stop.wait, daemon=True).start()
+sys.stdout = out = __import__("io").StringIO()
+code = main(sys.argv[1:])
+sys.stdout = sys.__stdout__
+facts = {"forks": len(born), "reaped": all(map(reaped, born)), "walked": bool(walked)}
+print(json.dumps({**facts, "compared": len(compared), "code": code, "out": out.getvalue()}))
+"""
+
+
+def _probe(root: Path, **env: str) -> dict[str, Any]:
+    """`validate models/m0/1.0.0.yaml` in a new process; what it forked, walked and printed."""
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, "validate", "models/m0/1.0.0.yaml"],
+        cwd=root,
+        env={**os.environ, **{f"PROBE_{k.upper()}": v for k, v in env.items()}},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    facts: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
+    return facts
+
+
+def test_the_tree_is_compared_in_a_child_beside_the_run(tree_: Path) -> None:
+    first = _probe(tree_)
+    assert first["forks"] == 0 and first["walked"]  # no snapshot yet: nothing to compare
+    again = _probe(tree_)
+    assert again["forks"] == 1 and again["reaped"] and not again["walked"]
+    assert again["compared"] == 0 and again["out"] == first["out"]  # the child's answer
+    (tree_ / "models/m3/1.0.0.yaml").write_text(model_text("m0"))  # now a duplicate of m0
+    changed = _probe(tree_)
+    assert changed["forks"] == 1 and changed["reaped"] and changed["walked"]
+    assert "MA601" in changed["out"] and "models/m3/1.0.0.yaml" in changed["out"]
+
+
+def test_a_child_that_does_not_answer_leaves_the_comparison_to_the_run(tree_: Path) -> None:
+    first = _probe(tree_)
+    again = _probe(tree_, mute="1")
+    assert again["forks"] == 1 and again["reaped"] and again["compared"] == 1
+    assert not again["walked"] and again["out"] == first["out"]
+    write(tree_, "models/m3/1.0.1.yaml", model_text("m0"))
+    changed = _probe(tree_, mute="1")
+    assert changed["compared"] == 1 and changed["walked"] and "MA601" in changed["out"]
+
+
+@pytest.mark.parametrize("env", [{"thread": "1"}, {"cpus": "1"}], ids=["threads", "one-cpu"])
+def test_no_child_is_forked_beside_other_threads_or_on_one_cpu(
+    tree_: Path, env: dict[str, str]
+) -> None:
+    first = _probe(tree_)
+    alone = _probe(tree_, **env)
+    assert alone["forks"] == 0 and alone["compared"] == 1 and not alone["walked"]
+    assert alone["out"] == first["out"]
