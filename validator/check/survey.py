@@ -45,6 +45,8 @@ def survey(files: Sequence[Path], settings: Settings, walked: Walked | None = No
     inside = not os.path.isabs(shown_models)
     prefix = "" if shown_models == "." else shown_models + "/"
     if not configs:
+        if tree.comparing(settings.root, str(models), settings.max_file_size):
+            _ready_the_schema(settings)
         snapshot = tree.read(settings.root, str(models), settings.max_file_size)
         if snapshot is not None:
             return _unchanged(snapshot, str(models), prefix if inside else None, named)
@@ -72,6 +74,15 @@ def survey(files: Sequence[Path], settings: Settings, walked: Walked | None = No
     folders.save()
     _outside(found, named)
     return found
+
+
+def _ready_the_schema(settings: Settings) -> None:
+    """Build the import schema's compiled check (mostly importing jsonschema-rs, 20 ms)
+    while a child compares the tree: the checked file's rules need it next."""
+    from validator.check.schema import STRUCTURE_RULES, schema_check
+
+    if any(map(settings.enabled, STRUCTURE_RULES.values())):
+        schema_check("import")
 
 
 def _outside(found: Survey, named: dict[str, Path]) -> None:

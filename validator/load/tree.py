@@ -176,6 +176,11 @@ def compare_ahead(root: Path, models: str, max_size: int) -> None:
     _PENDING[(str(root), models, max_size)] = _Pending(stored, pid, answer)
 
 
+def comparing(root: Path, models: str, max_size: int) -> bool:
+    """True while a child compares the tree for `read` to take its answer."""
+    return (str(root), models, max_size) in _PENDING
+
+
 def settle() -> None:
     """Collect the comparisons no `read` took (the run ended before its survey)."""
     while _PENDING:
