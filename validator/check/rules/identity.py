@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from validator.check.registry import rule
@@ -96,6 +96,7 @@ def _part(digits: str) -> int:
     return int(significant or "0") if len(significant) <= 3 else 1000
 
 
+@lru_cache(maxsize=8)  # MA202 and MA207 ask for each file's version; the answers are immutable
 def version_problem(version: str) -> tuple[str, str | None] | None:
     """What is wrong with a version string, and the fixed version when one is obvious."""
     parts = version.split(".")
