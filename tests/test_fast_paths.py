@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from validator.check.rules.identity import NAME_CHAR, name_text
+from validator.diagnostics import Located
+from validator.load import json_file
+from validator.load.document import Document, Position
+from validator.load.encoding import MAX_VALUES
+from validator.load.json_file import MAX_DEPTH, _Scanner, load_json
 from validator.report.escape import _escape, _pattern, json_safe, visible
 
 # Every kind of character the patterns treat apart: C0, tab, CR/LF, DEL, C1, the bidi
@@ -45,3 +53,67 @@ def test_json_safe_escapes_what_it_did(text: str) -> None:
 @example("bad name!")
 def test_name_text_is_every_character_a_name_character(name: str) -> None:
     assert name_text(name) == (re.fullmatch(NAME_CHAR + "*", name) is not None)
+
+
+# A config's positions are scanned on first lookup only: they must be the ones the scan
+# made for every file when it was eager.
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=20,
+)
+
+
+def _scanned(text: str) -> dict[tuple[str | int, ...], Position]:
+    scanner = _Scanner(text, "config.json")
+    token, offset = scanner._next()
+    scanner.positions[()] = Position(*scanner._where(offset))
+    scanner.value((), token, offset)
+    return scanner.positions
+
+
+@given(st.dictionaries(st.text(max_size=4), _JSON), st.sampled_from([None, 0, 1, 2, "\t"]))
+def test_positions_read_later_are_the_ones_the_scan_finds(
+    data: dict[str, Any], indent: Any
+) -> None:
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    document, problems = load_json(text.encode(), "config.json", 1 << 20)
+    assert document is not None and problems == []
+    assert document.data == data
+    assert not isinstance(document.positions, dict)  # not scanned yet
+    assert dict(document.positions) == _scanned(text)
+
+
+def _nested(depth: int) -> str:
+    return '{"a": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _nested(MAX_DEPTH),  # the deepest container at MAX_DEPTH - 1 levels down: fine
+        _nested(MAX_DEPTH + 1),  # one level more: stopped
+        '{"a": [' + ",".join(["1"] * (MAX_VALUES - 2)) + "]}",  # MAX_VALUES values
+        '{"a": [' + ",".join(["1"] * (MAX_VALUES - 1)) + "]}",  # one value too many
+        '{"a": 1, "a": 2}',  # a repeated key: reported by the scan
+        '{"x": {' + ", ".join([f'"k{i}": {{}}' for i in range(70)]) + "}}",  # many, shallow
+    ],
+)
+def test_a_config_near_the_limits_is_read_as_by_the_eager_scan(text: str) -> None:
+    """Where the text might stop the scan, the scan runs at once, as before."""
+    raw = text.encode()
+    document, problems = load_json(raw, "config.json", 1 << 22)
+    eager = _eager(raw)
+    assert (document is None) == (eager[0] is None)
+    assert problems == eager[1]
+    if document is not None and eager[0] is not None:
+        assert dict(document.positions) == dict(eager[0].positions)
+
+
+def _eager(raw: bytes) -> tuple[Document | None, list[Located]]:
+    saved = json_file._within_limits
+    json_file._within_limits = lambda text, data: False
+    try:
+        return load_json(raw, "config.json", 1 << 22)
+    finally:
+        json_file._within_limits = saved

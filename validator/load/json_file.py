@@ -1,8 +1,11 @@
 """Read a config.json with a position for every key and value.
 
 The stdlib decoder (C) decides validity and builds the values; a small scanner
-over the already-valid text then records where each key and value starts and
-finds duplicate keys, which `json.loads` silently collapses.
+over the already-valid text records where each key and value starts and finds
+duplicate keys, which `json.loads` silently collapses. The scan is the slow half (about
+15 times the decode), and most configs pass every rule, so no position of theirs is ever
+asked for: a config with no duplicate key, inside the size and depth limits, is scanned
+on its first lookup only.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import json
 import re
 import sys
 from bisect import bisect_right
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from validator.diagnostics import DataPath, Located
@@ -25,12 +29,25 @@ _DEEP = f"JSON nested deeper than {MAX_DEPTH} levels"
 _JSON_KINDS = {"list": "an array", "str": "a string", "NoneType": "null"}
 
 
-def _first_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # Like the YAML loader: a duplicate is reported and the first value is kept.
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        out.setdefault(key, value)
-    return out
+def _decode(text: str) -> tuple[Any, bool]:
+    """The decoded text, and whether an object in it repeats a key.
+
+    Like the YAML loader, the first value of a repeated key is kept (and the scan reports
+    the repetition).
+    """
+    repeated: list[bool] = []
+
+    def first_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(pairs)
+        if len(out) == len(pairs):
+            return out
+        repeated.append(True)
+        out = {}
+        for key, value in pairs:
+            out.setdefault(key, value)
+        return out
+
+    return json.loads(text, object_pairs_hook=first_wins), bool(repeated)
 
 
 def _explain(error: json.JSONDecodeError) -> tuple[int, str, str | None]:
@@ -153,13 +170,71 @@ class _Scanner:
                 token, offset = self._next()
 
 
+def _within_limits(text: str, data: Any) -> bool:
+    """True when the scan of `text` (valid JSON, no key repeated, decoded into `data`) could
+    not stop: at most `MAX_VALUES` values, and no container `MAX_DEPTH` levels down.
+
+    Each value but the first follows a `:`, `[` or `,`, and a container that deep sits
+    inside as many others: when the characters bound neither, nothing needs counting.
+    Otherwise the data, which then mirrors the text exactly, is counted.
+    """
+    values = 1 + text.count(":") + text.count("[") + text.count(",")
+    if values <= MAX_VALUES and text.count("{") + text.count("[") <= MAX_DEPTH:
+        return True
+    count, stack = 0, [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            return False
+        if isinstance(value, dict):
+            value = value.values()
+        elif not isinstance(value, list):
+            continue
+        if depth >= MAX_DEPTH:
+            return False
+        stack.extend((item, depth + 1) for item in value)
+    return True
+
+
+class _Positions(Mapping[DataPath, Position]):
+    """The positions of a config's keys and values, scanned from its text on first use."""
+
+    __slots__ = ("_found", "_path", "_text")
+
+    def __init__(self, text: str, path: str) -> None:
+        self._text, self._path = text, path
+        self._found: dict[DataPath, Position] | None = None
+
+    def _scanned(self) -> dict[DataPath, Position]:
+        if self._found is None:
+            scanner = _Scanner(self._text, self._path)
+            token, offset = scanner._next()
+            scanner.positions[()] = Position(*scanner._where(offset))
+            scanner.value((), token, offset)  # cannot stop: `_within_limits` said so
+            self._found = scanner.positions
+        return self._found
+
+    def __getitem__(self, path: DataPath) -> Position:
+        return self._scanned()[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._scanned()
+
+    def __iter__(self) -> Iterator[DataPath]:
+        return iter(self._scanned())
+
+    def __len__(self) -> int:
+        return len(self._scanned())
+
+
 def load_json(raw: bytes, path: str, max_size: int) -> tuple[Document | None, list[Located]]:
     """Parse one JSON file. A None document means it could not be read at all."""
     text = decode(raw, path, max_size)
     if isinstance(text, Located):
         return None, [text]
     try:
-        data: Any = json.loads(text, object_pairs_hook=_first_wins)
+        data, repeated = _decode(text)
     except json.JSONDecodeError as error:
         offset, message, hint = _explain(error)
         line, column = line_column(error.doc, offset)
@@ -168,6 +243,8 @@ def load_json(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
         found = _trouble(text)
         offset, message = found if found else (0, f"JSON could not be read: {error}")
         return None, [Located(path, *line_column(text, offset), "MA404", message)]
+    if isinstance(data, dict) and not repeated and _within_limits(text, data):
+        return Document(path, data, _Positions(text, path)), []
     scanner = _Scanner(text, path)
     token, offset = scanner._next()
     scanner.positions[()] = Position(*scanner._where(offset))
