@@ -16,7 +16,7 @@ from validator.check.bounds import MAX_MESSAGE, MAX_PER_RULE, capped, clip
 from validator.check.registry import Rule
 from validator.check.subject import Spec
 from validator.diagnostics import Diagnostic, Finding, Severity
-from validator.load.encoding import MAX_VALUES
+from validator.load.encoding import MAX_VALUES, read_file
 from validator.load.json_file import load_json
 from validator.load.yaml_file import load_yaml
 
@@ -148,3 +148,15 @@ def test_a_failing_rule_is_one_located_finding_and_hides_nothing(
     assert any(f[0] == IMPORT and f[2] == "MA203" for f in found)  # other rules still ran
     other = {f for f in found if f[0] == "models/demo-model/1.1.0.yaml"}
     assert other == {("models/demo-model/1.1.0.yaml", 1, "MA699", "found before the failure")}
+
+
+def test_a_file_is_read_whole_whatever_size_its_stat_gave() -> None:
+    """The read asks for the size the stat gave: a file that says less (it grew since, or,
+    under /proc, says 0 bytes) is still read to its end, or just past the limit."""
+    proc = Path("/proc/self/status")
+    if not (proc.is_file() and proc.stat().st_size == 0):
+        pytest.skip("needs a regular file that reports no size")
+    whole = read_file(proc, "status", 1 << 20)
+    assert isinstance(whole, bytes) and whole.startswith(b"Name:") and whole.endswith(b"\n")
+    assert len(whole) > 100
+    assert read_file(proc, "status", 10) == whole[:11]

@@ -27,7 +27,13 @@ def read_file(path: Path, shown: str, max_size: int, rule: str = "MA001") -> byt
             message = f"file is {info.st_size:,} bytes; the limit is {max_size:,}"
             return Located(shown, 1, 1, "MA008", message, "raise max_file_size if this is intended")
         with path.open("rb") as handle:
-            return handle.read(max_size + 1)
+            # Asking for the size the stat gave, not the limit: a read buffer is as large
+            # as what it asks for (20 us a file at a 1 MiB limit). A file that has grown
+            # since, or one that reports no size (under /proc), is read on to the limit.
+            raw = handle.read(min(info.st_size, max_size) + 1)
+            if info.st_size < len(raw) <= max_size:
+                raw += handle.read(max_size + 1 - len(raw))
+            return raw
     except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop on Python 3.11
         reason = getattr(error, "strerror", None) or str(error)
         return Located(shown, 1, 1, rule, f"cannot read the file: {reason}")
