@@ -66,9 +66,7 @@ _JSON = st.recursive(
 
 def _scanned(text: str) -> dict[tuple[str | int, ...], Position]:
     scanner = _Scanner(text, "config.json")
-    token, offset = scanner._next()
-    scanner.positions[()] = Position(*scanner._where(offset))
-    scanner.value((), token, offset)
+    scanner.value((), *scanner.start())
     return scanner.positions
 
 

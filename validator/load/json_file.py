@@ -112,6 +112,12 @@ class _Scanner:
         line = bisect_right(self.lines, offset)
         return line, offset - self.lines[line - 1] + 1
 
+    def start(self) -> tuple[str, int]:
+        """The first token and its offset, with the top level's position recorded."""
+        token, offset = self._next()
+        self.positions[()] = Position(*self._where(offset))
+        return token, offset
+
     def _next(self) -> tuple[str, int]:
         match = _TOKEN.match(self.text, self.index)
         assert match is not None  # the text is valid JSON: json.loads said so
@@ -209,9 +215,7 @@ class _Positions(Mapping[DataPath, Position]):
     def _scanned(self) -> dict[DataPath, Position]:
         if self._found is None:
             scanner = _Scanner(self._text, self._path)
-            token, offset = scanner._next()
-            scanner.positions[()] = Position(*scanner._where(offset))
-            scanner.value((), token, offset)  # cannot stop: `_within_limits` said so
+            scanner.value((), *scanner.start())  # cannot stop: `_within_limits` said so
             self._found = scanner.positions
         return self._found
 
@@ -246,8 +250,7 @@ def load_json(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
     if isinstance(data, dict) and not repeated and _within_limits(text, data):
         return Document(path, data, _Positions(text, path)), []
     scanner = _Scanner(text, path)
-    token, offset = scanner._next()
-    scanner.positions[()] = Position(*scanner._where(offset))
+    token, offset = scanner.start()
     if not isinstance(data, dict):
         line, column = scanner._where(offset)
         kind = _JSON_KINDS.get(type(data).__name__, "a single value")
