@@ -63,7 +63,14 @@ def test_a_failed_atomic_write_keeps_the_old_file(
 
 def test_damaged_cache_reads_as_empty(tmp_path: Path) -> None:
     path = cache_file(tmp_path, "c.json")
-    for damaged in (b"", b"{not json", b"[1, 2]", b'{"version": "1", "entries": 3}', b"\xff\xfe"):
+    for damaged in (
+        b"",
+        b"{not json",
+        b"[1, 2]",
+        b'{"version": "1", "entries": 3}',
+        b"\xff\xfe",
+        b"[" * 200_000,
+    ):
         path.write_bytes(damaged)
         assert read_json_cache(path, "1") == {}
 

@@ -334,4 +334,11 @@ def test_garbage_plan_files_are_one_line_errors(run: Run, models: Path) -> None:
     assert run("sync", "--plan", "plan.json").code == 2
     (models / "plan.json").write_text("[1, 2]")
     assert run("sync", "--plan", "plan.json").code == 2
+    (models / "plan.json").write_text("[" * 100_000 + "]" * 100_000)
+    deep = run("sync", "--plan", "plan.json")
+    assert deep.code == 2
+    assert (
+        deep.err.startswith("error: plan.json: not a readable plan file")
+        and "internal" not in deep.err
+    )
     assert run("sync", "--plan", "missing.json").code == 2

@@ -126,8 +126,9 @@ def test_a_change_makes_the_run_walk_again(
         b"{not json",
         b'{"version": "0.0.0/1/1048576", "entries": {}}',
         b"[]",
+        b"[" * 200_000,
     ],
-    ids=["bytes", "truncated", "another-version", "list"],
+    ids=["bytes", "truncated", "another-version", "list", "nested"],
 )
 def test_a_damaged_or_foreign_snapshot_is_not_used(
     run: Run, tree_: Path, walks: list[str], damage: bytes

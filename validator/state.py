@@ -67,7 +67,7 @@ def read_json_cache(path: Path, version: str) -> dict[str, Any]:
     """
     try:
         data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested ~1,000 levels deep
         return {}
     if not isinstance(data, dict) or data.get("version") != version:
         return {}

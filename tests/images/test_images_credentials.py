@@ -85,12 +85,15 @@ def test_the_docker_config_wins_over_ak_sk(tmp_path: Path) -> None:
     assert "pw" not in repr(credentials)
 
 
+@pytest.mark.parametrize(
+    "broken", ['{"auths": {', '{"auths": ' + "[" * 100_000 + "]" * 100_000 + "}"]
+)
 def test_a_broken_docker_config_is_one_error_line(
-    run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch
+    run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch, broken: str
 ) -> None:
     folder = repo.parent / "docker"
     folder.mkdir()
-    (folder / "config.json").write_text('{"auths": {', encoding="utf-8")
+    (folder / "config.json").write_text(broken, encoding="utf-8")
     monkeypatch.setenv("DOCKER_CONFIG", str(folder))
     configure(repo, ["127.0.0.1:5999"])
     write(repo, "models/demo-model/1.0.0.yaml", model_import("127.0.0.1:5999/ml/good:1.0"))

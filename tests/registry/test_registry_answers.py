@@ -214,6 +214,28 @@ def test_malformed_show_answers_name_the_field(
     assert field in str(caught.value)
 
 
+DEEP = "[" * 100_000 + "]" * 100_000  # past the recursion limit of json and of any walk
+
+
+@pytest.mark.parametrize("depth", [101, 900, 100_000])
+def test_a_deeply_nested_answer_is_malformed_not_a_crash(canned: CannedFactory, depth: int) -> None:
+    deep = ("[" * depth + "]" * depth).encode()
+    _, client = canned(lambda request: Answer(raw=b'{"models": ' + deep + b', "total_count": 1}'))
+    with pytest.raises(MalformedAnswer) as caught:
+        client.list()
+    assert str(caught.value).startswith(f"GET {BASE}: malformed registry answer")
+
+
+@pytest.mark.parametrize("field", ["config", "apis"])
+def test_a_deeply_nested_json_string_is_malformed_not_a_crash(
+    canned: CannedFactory, field: str
+) -> None:
+    _, client = canned(lambda request: Answer(body={**SHOW, field: DEEP}))
+    with pytest.raises(MalformedAnswer) as caught:
+        client.get(SHOW["model_id"])
+    assert f"`{field}`" in str(caught.value)
+
+
 def test_show_answer_for_another_model_is_refused(canned: CannedFactory) -> None:
     _, client = canned(lambda request: Answer(body=SHOW))
     with pytest.raises(MalformedAnswer, match="the answer is for model"):

@@ -147,6 +147,21 @@ def test_project_header_must_match_the_path(server: RunningServer) -> None:
     }
 
 
+@pytest.mark.parametrize("depth", [101, 100_000])
+def test_a_deeply_nested_body_is_a_400(server: RunningServer, depth: int) -> None:
+    deep = "[" * depth + "]" * depth
+    fields = {"model_name": "a", "model_version": "1.0.0", "model_type": "Image"}
+    bodies = {
+        "ModelArts.0101": deep.encode(),
+        "ModelArts.3015": json.dumps({**fields, "source_location": "x", "initial_config": deep}),
+    }
+    for code, body in bodies.items():
+        with requests.post(
+            f"{server.url}/v1/{PROJECT}/models", data=body, headers=AUTH, timeout=5
+        ) as answer:
+            assert (answer.status_code, answer.json()["error_code"]) == (400, code)
+
+
 def test_oversized_body_is_refused(server: RunningServer) -> None:
     # Only the header claims 5 MB: the server must answer without reading (or buffering) it.
     request = f"POST /v1/{PROJECT}/models HTTP/1.0\r\nContent-Length: 5000000\r\n\r\n"

@@ -8,7 +8,6 @@ echoes a request must not make us print its Authorization header.
 from __future__ import annotations
 
 import base64
-import json
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -20,6 +19,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
+from validator import jsontext
 from validator.images.credentials import Credential, Credentials
 from validator.registry.scrub import remember, scrub
 from validator.registry.session import Session
@@ -61,7 +61,7 @@ def parse_challenge(header: str) -> Challenge:
 def error_code(body: bytes) -> str | None:
     """The first `errors[].code` of a distribution error body, if it is a plain code."""
     try:
-        errors = json.loads(body).get("errors")
+        errors = jsontext.loads(body).get("errors")
         code = errors[0].get("code")
     except (ValueError, AttributeError, IndexError, KeyError, TypeError):
         return None
@@ -203,7 +203,7 @@ class RegistryClient:
                 f"from {credential.source} ({reply.status})"
             )
         try:
-            data = json.loads(reply.body) if reply.status == 200 else None
+            data = jsontext.loads(reply.body) if reply.status == 200 else None
         except ValueError:
             data = None
         token = data.get("token") or data.get("access_token") if isinstance(data, dict) else None

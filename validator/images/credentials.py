@@ -9,12 +9,12 @@ import base64
 import binascii
 import hashlib
 import hmac
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from validator import jsontext
 from validator.errors import UserError
 from validator.registry.scrub import remember
 
@@ -57,7 +57,7 @@ def docker_auths(env: Mapping[str, str]) -> dict[str, Credential]:
     except OSError as error:
         raise UserError(f"cannot read the Docker config {path}: {error.strerror}") from None
     try:
-        data = json.loads(raw)
+        data = jsontext.loads(raw)
     except ValueError:
         raise UserError(f"the Docker config {path} is not valid JSON") from None
     auths = data.get("auths") if isinstance(data, dict) else None

@@ -7,9 +7,9 @@ GET; every answer by digest is cached for good, a tag's digest for the TTL.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
+from validator import jsontext
 from validator.check.imageref import TAG
 from validator.diagnostics import suggest
 from validator.images import PLATFORMS
@@ -101,7 +101,7 @@ class Inspector:
             return {"digest": None, "missing": f"repository {repo} does not exist on {host}"}
         tags: list[str] = []
         try:
-            listed = json.loads(reply.body).get("tags") if reply.status == 200 else None
+            listed = jsontext.loads(reply.body).get("tags") if reply.status == 200 else None
             # only well-formed tags: a hint never repeats other text the server chose
             tags = [t for t in listed or () if isinstance(t, str) and TAG.fullmatch(t)]
         except (ValueError, AttributeError):

@@ -7,10 +7,10 @@ malformed is a `CheckFailed` (MA312), never an exception escaping the check.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+from validator import jsontext
 from validator.images.client import CheckFailed
 
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -63,7 +63,7 @@ def _mapping(value: object) -> dict[str, Any]:
 
 def _json(body: bytes, what: str) -> dict[str, Any]:
     try:
-        data = json.loads(body)
+        data = jsontext.loads(body)
     except ValueError:
         raise CheckFailed(f"{what} is not JSON") from None
     if not isinstance(data, dict):

@@ -8,12 +8,12 @@ and a field that is missing or empty is *unknown*, not a difference: `RegistryMo
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from validator import jsontext
 from validator.registry.base import (
     ModelSpec,
     RegistryError,
@@ -108,7 +108,7 @@ def _json_text(data: Mapping[str, Any], key: str, where: str) -> Any:
     value = data.get(key)
     if isinstance(value, str) and value.strip():
         try:
-            return json.loads(value)
+            return jsontext.loads(value)
         except ValueError:
             raise _fail(where, key, "is not a JSON string") from None
     if value is None or isinstance(value, str | dict | list):

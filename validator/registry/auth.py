@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from validator import jsontext
 from validator.registry import signing
 from validator.registry.base import RegistryError
 from validator.registry.scrub import remember
@@ -158,7 +159,7 @@ class PasswordAuth:
 def _expiry(body: bytes) -> float:
     """`token.expires_at` from the IAM answer, in epoch seconds; 24 h from now if absent."""
     try:
-        text = json.loads(body)["token"]["expires_at"]
+        text = jsontext.loads(body)["token"]["expires_at"]
         return datetime.fromisoformat(str(text).replace("Z", "+00:00")).timestamp()
     except (ValueError, KeyError, TypeError):
         return time.time() + 24 * 3600.0

@@ -20,6 +20,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from validator import jsontext
 from validator.registry.auth import Auth
 from validator.registry.base import AlreadyExists, ModelInUse, RegistryError
 from validator.registry.scrub import scrub_data
@@ -262,7 +263,7 @@ def decode(content: bytes) -> Any:
         return None
     try:
         text = content.decode(json.detect_encoding(content), "surrogatepass")  # as json does
-        return scrub_data(json.loads(text), text)
+        return scrub_data(jsontext.loads(text), text)
     except ValueError:  # UnicodeDecodeError too
         return None
 

@@ -6,7 +6,6 @@ JSON shapes and error codes, asynchronous publishing, fault injection.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Mapping
@@ -15,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from validator import jsontext
 from validator.registry import signing
 from validator.registry.base import AlreadyExists, ModelInUse, Status
 from validator.registry.local import STATUS, LocalRegistry
@@ -213,7 +213,7 @@ class ModelArtsApi:
     def _mark_in_use(self, model_id: str, *, in_use: bool, body: bytes = b"") -> Reply:
         """`{"service_name": "svc"}` in the body names the service (optional)."""
         try:
-            named = json.loads(body) if body.strip() else {}
+            named = jsontext.loads(body) if body.strip() else {}
         except ValueError:
             named = None
         service = named.get("service_name") if isinstance(named, dict) else None
@@ -228,7 +228,7 @@ class ModelArtsApi:
         if not (c.username and c.password and c.domain):
             return error(404, "ModelArts.0101", "IAM login is not enabled on this server")
         try:
-            user = json.loads(body)["auth"]["identity"]["password"]["user"]
+            user = jsontext.loads(body)["auth"]["identity"]["password"]["user"]
             ok = (user["name"], user["password"], user["domain"]["name"]) == (
                 c.username,
                 c.password,

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from validator import jsontext
 from validator.registry.base import ModelSpec, Status, canonical_json
 from validator.registry.wire import CREATE_FIELDS, workspace
 from validator.server.answers import ECHOED
@@ -76,7 +77,7 @@ def _spec(data: dict[str, Any]) -> ModelSpec:
 def parse_create(body: bytes) -> tuple[ModelSpec, dict[str, Any]]:
     """The spec a CreateModel body asks for, and the other documented fields it carries."""
     try:
-        data = json.loads(body)
+        data = jsontext.loads(body)
     except ValueError:
         raise BadRequest("ModelArts.0101", "request body is not JSON") from None
     if not isinstance(data, dict):
@@ -92,7 +93,7 @@ def parse_create(body: bytes) -> tuple[ModelSpec, dict[str, Any]]:
         raise BadRequest("ModelArts.3053", "Template models are not supported by this server")
     if "initial_config" in data:
         try:
-            config = json.loads(data["initial_config"])
+            config = jsontext.loads(data["initial_config"])
         except ValueError:
             config = None
         if not isinstance(config, dict):

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from validator import jsontext
 from validator.registry.base import ModelSpec
 
 ABSENT = "(absent)"
@@ -41,7 +42,7 @@ def json_or_text(text: str | None) -> Any:
     if not text:
         return None
     try:
-        return json.loads(text)
+        return jsontext.loads(text)
     except ValueError:
         return text
 

@@ -5,10 +5,10 @@ The file holds model content and the registry fingerprint, never a credential.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Any
 
+from validator import jsontext
 from validator.check.rules.identity import version_problem
 from validator.errors import UserError
 from validator.registry.base import ModelSpec, Provenance, RegistryModel, Status
@@ -135,7 +135,7 @@ def _change(data: dict[str, Any]) -> Change:
 def read_plan(text: str, source: str) -> tuple[Plan, str]:
     """A saved plan and the registry it was made for; a one-line error when unreadable."""
     try:
-        data = json.loads(text)
+        data = jsontext.loads(text)
         if data.get("format_version") != FORMAT_VERSION:
             raise UserError(f"{source}: not a plan file of format {FORMAT_VERSION}")
         changes = tuple(_consistent(_change(c)) for c in data["changes"])

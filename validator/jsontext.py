@@ -1,0 +1,48 @@
+"""JSON that comes from outside: a server's answer, a client's request, a file a user names.
+
+`json.loads` alone is not enough for it. Its decoder recurses once per level and raises
+`RecursionError`, not `ValueError`, on text nested about a thousand levels deep; text a
+little less deep decodes, and then every recursive walk over it (scrubbing secrets,
+comparing configs, canonical JSON) fails instead. `loads` refuses nesting past
+`MAX_DEPTH` as the `ValueError` every caller already handles for text that is not JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MAX_DEPTH = 100  # a ModelArts answer wraps a config.json (itself limited to 64) in a few levels
+
+
+def loads(text: str | bytes) -> Any:
+    """`json.loads`, and a ValueError for nesting deeper than `MAX_DEPTH` levels."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"JSON nested deeper than {MAX_DEPTH} levels") from None
+    if _opened(text) > MAX_DEPTH and _depth(data) > MAX_DEPTH:
+        raise ValueError(f"JSON nested deeper than {MAX_DEPTH} levels")
+    return data
+
+
+def _opened(text: str | bytes) -> int:
+    """How many arrays and objects the text may open: a bound on its depth, in C."""
+    if isinstance(text, str):
+        return text.count("[") + text.count("{")
+    return text.count(b"[") + text.count(b"{")
+
+
+def _depth(data: Any) -> int:
+    """The nesting depth of decoded JSON, walked without recursion."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        elif not isinstance(item, list):
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in item if isinstance(child, dict | list))
+    return deepest
