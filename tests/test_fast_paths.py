@@ -15,7 +15,8 @@ from validator.diagnostics import Located
 from validator.load import json_file
 from validator.load.document import Document, Position
 from validator.load.encoding import MAX_VALUES
-from validator.load.json_file import MAX_DEPTH, _Scanner, load_json
+from validator.load.json_file import load_json
+from validator.load.json_scan import MAX_DEPTH, Scanner
 from validator.report.escape import _escape, _pattern, json_safe, visible
 
 # Every kind of character the patterns treat apart: C0, tab, CR/LF, DEL, C1, the bidi
@@ -65,7 +66,7 @@ _JSON = st.recursive(
 
 
 def _scanned(text: str) -> dict[tuple[str | int, ...], Position]:
-    scanner = _Scanner(text, "config.json")
+    scanner = Scanner(text, "config.json")
     scanner.value((), *scanner.start())
     return scanner.positions
 
@@ -109,9 +110,9 @@ def test_a_config_near_the_limits_is_read_as_by_the_eager_scan(text: str) -> Non
 
 
 def _eager(raw: bytes) -> tuple[Document | None, list[Located]]:
-    saved = json_file._within_limits
-    json_file._within_limits = lambda text, data: False
+    saved = json_file.within_limits
+    json_file.within_limits = lambda text, data: False
     try:
         return load_json(raw, "config.json", 1 << 22)
     finally:
-        json_file._within_limits = saved
+        json_file.within_limits = saved
