@@ -6,6 +6,7 @@ and every later step costs per value: the parsers stop at `MAX_VALUES`.
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -20,23 +21,40 @@ def read_file(path: Path, shown: str, max_size: int, rule: str = "MA001") -> byt
     only regular files are read, and never more than `max_size + 1` bytes.
     """
     try:
-        info = path.stat()
+        info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
             return Located(shown, 1, 1, rule, "not a regular file (a device, a FIFO or a folder)")
         if info.st_size > max_size:
             message = f"file is {info.st_size:,} bytes; the limit is {max_size:,}"
             return Located(shown, 1, 1, "MA008", message, "raise max_file_size if this is intended")
-        with path.open("rb") as handle:
-            # Asking for the size the stat gave, not the limit: a read buffer is as large
-            # as what it asks for (20 us a file at a 1 MiB limit). A file that has grown
-            # since, or one that reports no size (under /proc), is read on to the limit.
-            raw = handle.read(min(info.st_size, max_size) + 1)
-            if info.st_size < len(raw) <= max_size:
-                raw += handle.read(max_size + 1 - len(raw))
-            return raw
+        return _read(path, min(info.st_size, max_size), max_size)
     except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop on Python 3.11
         reason = getattr(error, "strerror", None) or str(error)
         return Located(shown, 1, 1, rule, f"cannot read the file: {reason}")
+
+
+def _read(path: Path, size: int, max_size: int) -> bytes:
+    """The file's bytes, in one read when it still holds the `size` its stat gave.
+
+    One byte more than `size` is asked for, so a file that grew since (or one that reports
+    no size, under /proc) shows it, and is then read on to the limit, as is one that gave
+    fewer bytes. A FIFO put in its place since the stat cannot block the open: O_NONBLOCK.
+    """
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        raw = os.read(fd, size + 1)
+        if len(raw) == size:
+            return raw
+        parts, left = [raw], max_size + 1 - len(raw)
+        while left > 0 and (more := os.read(fd, left)):
+            parts.append(more)
+            left -= len(more)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
+
+
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
 
 
 def decode(raw: bytes, path: str, max_size: int) -> str | Located:
