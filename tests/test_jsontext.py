@@ -26,7 +26,7 @@ def test_deeper_text_is_a_value_error(depth: int, kind: str) -> None:
         text = '{"a":' * depth + "1" + "}" * depth
     elif kind == "bytes":
         text = nested(depth).encode()
-    with pytest.raises(ValueError, match="nested deeper than 100 levels"):
+    with pytest.raises(jsontext.TooDeep, match=r"^nested deeper than 100 levels$"):
         jsontext.loads(text)
 
 

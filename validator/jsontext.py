@@ -15,14 +15,21 @@ from typing import Any
 MAX_DEPTH = 100  # a ModelArts answer wraps a config.json (itself limited to 64) in a few levels
 
 
+class TooDeep(ValueError):
+    """Valid JSON, or JSON the decoder gave up on, nested deeper than `MAX_DEPTH` levels."""
+
+    def __init__(self) -> None:
+        super().__init__(f"nested deeper than {MAX_DEPTH} levels")
+
+
 def loads(text: str | bytes) -> Any:
-    """`json.loads`, and a ValueError for nesting deeper than `MAX_DEPTH` levels."""
+    """`json.loads`, and `TooDeep` (a ValueError) for nesting deeper than `MAX_DEPTH` levels."""
     try:
         data = json.loads(text)
     except RecursionError:
-        raise ValueError(f"JSON nested deeper than {MAX_DEPTH} levels") from None
+        raise TooDeep from None
     if _opened(text) > MAX_DEPTH and _depth(data) > MAX_DEPTH:
-        raise ValueError(f"JSON nested deeper than {MAX_DEPTH} levels")
+        raise TooDeep
     return data
 
 

@@ -4,6 +4,7 @@ malformed shapes, and both readings of ListModels `offset`."""
 from __future__ import annotations
 
 import email.utils
+import json
 import time
 from collections.abc import Callable
 
@@ -214,26 +215,37 @@ def test_malformed_show_answers_name_the_field(
     assert field in str(caught.value)
 
 
-DEEP = "[" * 100_000 + "]" * 100_000  # past the recursion limit of json and of any walk
+def nested(depth: int) -> str:
+    """A JSON object `depth` levels deep: {"a": {"a": ... {} ...}}."""
+    return '{"a":' * (depth - 1) + "{}" + "}" * (depth - 1)
 
 
-@pytest.mark.parametrize("depth", [101, 900, 100_000])
+@pytest.mark.parametrize("depth", [150, 100_000])  # a walk's limit; the decoder's (~1,000)
 def test_a_deeply_nested_answer_is_malformed_not_a_crash(canned: CannedFactory, depth: int) -> None:
-    deep = ("[" * depth + "]" * depth).encode()
-    _, client = canned(lambda request: Answer(raw=b'{"models": ' + deep + b', "total_count": 1}'))
+    model = {"model_id": "m", "model_name": "a", "model_version": "1.0.0"}
+    listing = json.dumps({"models": [model], "total_count": 1}).encode()
+    deep = listing[:-1] + b', "extra": ' + nested(depth).encode() + b"}"
+    _, client = canned(lambda request: Answer(raw=deep))
     with pytest.raises(MalformedAnswer) as caught:
         client.list()
-    assert str(caught.value).startswith(f"GET {BASE}: malformed registry answer")
+    assert str(caught.value) == f"GET {BASE}: malformed registry answer: not a JSON object"
 
 
+@pytest.mark.parametrize("depth", [150, 100_000])
 @pytest.mark.parametrize("field", ["config", "apis"])
 def test_a_deeply_nested_json_string_is_malformed_not_a_crash(
-    canned: CannedFactory, field: str
+    canned: CannedFactory, field: str, depth: int
 ) -> None:
-    _, client = canned(lambda request: Answer(body={**SHOW, field: DEEP}))
+    _, client = canned(lambda request: Answer(body={**SHOW, field: nested(depth)}))
     with pytest.raises(MalformedAnswer) as caught:
         client.get(SHOW["model_id"])
-    assert f"`{field}`" in str(caught.value)
+    assert str(caught.value).endswith(f"`{field}` is JSON nested deeper than 100 levels")
+
+
+def test_a_config_nested_to_the_limit_is_read(canned: CannedFactory) -> None:
+    _, client = canned(lambda request: Answer(body={**SHOW, "config": nested(100)}))
+    model = client.get(SHOW["model_id"])
+    assert model is not None and model.spec.initial_config is not None
 
 
 def test_show_answer_for_another_model_is_refused(canned: CannedFactory) -> None:

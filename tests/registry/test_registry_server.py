@@ -147,19 +147,22 @@ def test_project_header_must_match_the_path(server: RunningServer) -> None:
     }
 
 
-@pytest.mark.parametrize("depth", [101, 100_000])
+@pytest.mark.parametrize("depth", [150, 100_000])  # a walk's limit; the decoder's (~1,000)
 def test_a_deeply_nested_body_is_a_400(server: RunningServer, depth: int) -> None:
-    deep = "[" * depth + "]" * depth
+    deep = '{"a":' * (depth - 1) + "{}" + "}" * (depth - 1)
     fields = {"model_name": "a", "model_version": "1.0.0", "model_type": "Image"}
+    good = {**fields, "source_location": "swr.example.com/ml/a:1"}
     bodies = {
-        "ModelArts.0101": deep.encode(),
-        "ModelArts.3015": json.dumps({**fields, "source_location": "x", "initial_config": deep}),
+        "ModelArts.0101": json.dumps(good)[:-1] + ', "model_docs_extra": ' + deep + "}",
+        "ModelArts.3015": json.dumps({**good, "initial_config": deep}),
     }
     for code, body in bodies.items():
         with requests.post(
             f"{server.url}/v1/{PROJECT}/models", data=body, headers=AUTH, timeout=5
         ) as answer:
             assert (answer.status_code, answer.json()["error_code"]) == (400, code)
+    with requests.get(f"{server.url}/v1/{PROJECT}/models", headers=AUTH, timeout=5) as listed:
+        assert listed.json()["models"] == []
 
 
 def test_oversized_body_is_refused(server: RunningServer) -> None:

@@ -109,6 +109,8 @@ def _json_text(data: Mapping[str, Any], key: str, where: str) -> Any:
     if isinstance(value, str) and value.strip():
         try:
             return jsontext.loads(value)
+        except jsontext.TooDeep as error:
+            raise _fail(where, key, f"is JSON {error}") from None
         except ValueError:
             raise _fail(where, key, "is not a JSON string") from None
     if value is None or isinstance(value, str | dict | list):
