@@ -5,6 +5,7 @@ benchmarks/hostile.py, not here."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from validator.check import registry
 from validator.check.bounds import MAX_MESSAGE, MAX_PER_RULE, capped, clip
 from validator.check.registry import Rule
 from validator.check.subject import Spec
-from validator.diagnostics import Diagnostic, Finding, Severity
+from validator.diagnostics import Diagnostic, Finding, Located, Severity
+from validator.load import encoding
 from validator.load.encoding import MAX_VALUES, read_file
 from validator.load.json_file import load_json
 from validator.load.yaml_file import load_yaml
@@ -160,3 +162,24 @@ def test_a_file_is_read_whole_whatever_size_its_stat_gave() -> None:
     assert isinstance(whole, bytes) and whole.startswith(b"Name:") and whole.endswith(b"\n")
     assert len(whole) > 100
     assert read_file(proc, "status", 10) == whole[:11]
+
+
+def test_a_fifo_put_in_place_of_a_file_after_its_stat_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race between the stat and the open: what was opened is checked again, and the
+    open of a FIFO with no writer does not block."""
+    regular, fifo = tmp_path / "1.0.0.yaml", tmp_path / "swapped.yaml"
+    regular.write_text(GOOD_IMPORT)
+    os.mkfifo(fifo)
+    real_stat = os.stat
+    monkeypatch.setattr(  # the stat still sees the regular file that was there
+        encoding.os, "stat", lambda path, *a, **k: real_stat(regular if path == fifo else path)
+    )
+    found = read_file(fifo, "swapped.yaml", 1 << 20)
+    assert isinstance(found, Located)
+    assert (found.rule, found.message) == (
+        "MA001",
+        "not a regular file (a device, a FIFO or a folder)",
+    )
+    assert read_file(regular, "1.0.0.yaml", 1 << 20) == GOOD_IMPORT.encode()

@@ -18,43 +18,57 @@ def read_file(path: Path, shown: str, max_size: int, rule: str = "MA001") -> byt
     """A file's bytes, or why they cannot be had, without ever reading more than the limit.
 
     A symlink to /dev/zero or a FIFO named like an import must not hang or exhaust memory:
-    only regular files are read, and never more than `max_size + 1` bytes.
+    only what `stat` calls a regular file is opened, what was opened is checked again (a
+    FIFO put in its place since cannot block the open: O_NONBLOCK), and never more than
+    `max_size + 1` bytes are read.
     """
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            return Located(shown, 1, 1, rule, "not a regular file (a device, a FIFO or a folder)")
-        if info.st_size > max_size:
-            message = f"file is {info.st_size:,} bytes; the limit is {max_size:,}"
-            return Located(shown, 1, 1, "MA008", message, "raise max_file_size if this is intended")
-        return _read(path, min(info.st_size, max_size), max_size)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return _not_regular(shown, rule)
+        try:
+            fd = os.open(path, _READ_FLAGS | _NONBLOCK)
+        except BlockingIOError:  # a lease on the file (a file server's): wait, as open() does
+            fd = os.open(path, _READ_FLAGS)
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return _not_regular(shown, rule)
+            if info.st_size > max_size:
+                message = f"file is {info.st_size:,} bytes; the limit is {max_size:,}"
+                hint = "raise max_file_size if this is intended"
+                return Located(shown, 1, 1, "MA008", message, hint)
+            return _read(fd, info.st_size, max_size)
+        finally:
+            os.close(fd)
     except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop on Python 3.11
         reason = getattr(error, "strerror", None) or str(error)
         return Located(shown, 1, 1, rule, f"cannot read the file: {reason}")
 
 
-def _read(path: Path, size: int, max_size: int) -> bytes:
+def _not_regular(shown: str, rule: str) -> Located:
+    return Located(shown, 1, 1, rule, "not a regular file (a device, a FIFO or a folder)")
+
+
+def _read(fd: int, size: int, max_size: int) -> bytes:
     """The file's bytes, in one read when it still holds the `size` its stat gave.
 
     One byte more than `size` is asked for, so a file that grew since (or one that reports
     no size, under /proc) shows it, and is then read on to the limit, as is one that gave
-    fewer bytes. A FIFO put in its place since the stat cannot block the open: O_NONBLOCK.
+    fewer bytes.
     """
-    fd = os.open(path, _READ_FLAGS)
-    try:
-        raw = os.read(fd, size + 1)
-        if len(raw) == size:
-            return raw
-        parts, left = [raw], max_size + 1 - len(raw)
-        while left > 0 and (more := os.read(fd, left)):
-            parts.append(more)
-            left -= len(more)
-        return b"".join(parts)
-    finally:
-        os.close(fd)
+    raw = os.read(fd, size + 1)
+    if len(raw) == size:
+        return raw
+    parts, left = [raw], max_size + 1 - len(raw)
+    while left > 0 and (more := os.read(fd, left)):
+        parts.append(more)
+        left -= len(more)
+    return b"".join(parts)
 
 
-_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
+# Flags that exist on POSIX only are 0 elsewhere; O_BINARY (Windows) keeps CR LF as it is.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def decode(raw: bytes, path: str, max_size: int) -> str | Located:
