@@ -28,7 +28,7 @@ def loads(text: str | bytes) -> Any:
         data = json.loads(text)
     except RecursionError:
         raise TooDeep from None
-    if _opened(text) > MAX_DEPTH and _depth(data) > MAX_DEPTH:
+    if _opened(text) > MAX_DEPTH and _deeper(data, MAX_DEPTH):
         raise TooDeep
     return data
 
@@ -40,16 +40,17 @@ def _opened(text: str | bytes) -> int:
     return text.count(b"[") + text.count(b"{")
 
 
-def _depth(data: Any) -> int:
-    """The nesting depth of decoded JSON, walked without recursion."""
-    deepest = 0
+def _deeper(data: Any, limit: int) -> bool:
+    """True when decoded JSON nests arrays and objects more than `limit` levels deep,
+    found without recursion."""
     stack = [(data, 1)]
     while stack:
         item, level = stack.pop()
         if isinstance(item, dict):
-            item = list(item.values())
+            item = item.values()
         elif not isinstance(item, list):
             continue
-        deepest = max(deepest, level)
+        if level > limit:
+            return True
         stack.extend((child, level + 1) for child in item if isinstance(child, dict | list))
-    return deepest
+    return False

@@ -22,6 +22,11 @@ PROJECT = "proj0123"
 SECRETS = (TOKEN, SK, PASSWORD)
 
 
+def nested(depth: int) -> str:
+    """A JSON object `depth` levels deep: {"a": {"a": ... {} ...}}."""
+    return '{"a":' * (depth - 1) + "{}" + "}" * (depth - 1)
+
+
 def spec(name: str = "resnet", version: str = "1.0.0", **fields: Any) -> ModelSpec:
     fields.setdefault("source_location", f"swr/acme/{name}:v1")
     return ModelSpec(name=name, version=version, **fields)

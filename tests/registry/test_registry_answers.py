@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 from canned import Answer, CannedFactory, Request, example
-from registry_helpers import PROJECT, ClientFactory, ServerFactory, spec
+from registry_helpers import PROJECT, ClientFactory, ServerFactory, nested, spec
 
 from validator.registry.answers import MalformedAnswer
 from validator.registry.base import AlreadyExists, ModelInUse, RegistryError
@@ -213,11 +213,6 @@ def test_malformed_show_answers_name_the_field(
     with pytest.raises(MalformedAnswer) as caught:
         client.get(SHOW["model_id"])
     assert field in str(caught.value)
-
-
-def nested(depth: int) -> str:
-    """A JSON object `depth` levels deep: {"a": {"a": ... {} ...}}."""
-    return '{"a":' * (depth - 1) + "{}" + "}" * (depth - 1)
 
 
 @pytest.mark.parametrize("depth", [150, 100_000])  # a walk's limit; the decoder's (~1,000)

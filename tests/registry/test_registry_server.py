@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import requests
-from registry_helpers import PROJECT, TOKEN, ClientFactory, config, spec
+from registry_helpers import PROJECT, TOKEN, ClientFactory, config, nested, spec
 
 from validator.registry.auth import TokenAuth
 from validator.registry.base import ModelInUse, RegistryError
@@ -149,7 +149,7 @@ def test_project_header_must_match_the_path(server: RunningServer) -> None:
 
 @pytest.mark.parametrize("depth", [150, 100_000])  # a walk's limit; the decoder's (~1,000)
 def test_a_deeply_nested_body_is_a_400(server: RunningServer, depth: int) -> None:
-    deep = '{"a":' * (depth - 1) + "{}" + "}" * (depth - 1)
+    deep = nested(depth)
     fields = {"model_name": "a", "model_version": "1.0.0", "model_type": "Image"}
     good = {**fields, "source_location": "swr.example.com/ml/a:1"}
     bodies = {
