@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import git
 import pytest
 
 from tests.conftest import Run
+from tests.registry.registry_helpers import spec
 from tests.sync_helpers import DB, add, commit, stored
 from validator.registry.local import LocalRegistry
 from validator.server.api import ServerConfig
-from validator.server.faults import FaultConfig
 from validator.server.serving import start_server
-from validator.sync.plan import fingerprint
+from validator.sync.apply import Interrupted, Result, Terminated, apply
+from validator.sync.plan import Action, Change, fingerprint
 
 TOKEN = "int-token-4b5c6d7e"
+
+
+def _gate_creates_after(registry: LocalRegistry, passing: int) -> threading.Event:
+    """Creates after the first `passing` wait until the returned event is set (60 s at most)."""
+    opened = threading.Event()
+    create = registry.create
+    count = itertools.count(1)
+
+    def gated(*args: Any, **kwargs: Any) -> Any:
+        if next(count) > passing:
+            opened.wait(60)
+        return create(*args, **kwargs)
+
+    registry.create = gated  # type: ignore[method-assign]
+    return opened
 
 
 @pytest.mark.parametrize(("number", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
@@ -30,11 +50,12 @@ def test_an_interrupted_sync_reports_every_finished_change_then_a_summary(
     for minor in range(6):
         add(repo, "slow", f"1.{minor}.0")
     commit(repo)
-    # Each call waits 1 s (a change is two calls): the signal comes while most changes are
-    # still to start, even on a loaded machine slow to deliver it (0.5 s was not enough).
-    config = ServerConfig(token=TOKEN, project_id="p1", faults=FaultConfig(latency=1.0))
+    config = ServerConfig(token=TOKEN, project_id="p1")
     env = {**os.environ, "MODELARTS_TOKEN": TOKEN}
     with start_server(tmp_path / "slow.db", config) as slow:
+        # The first two creates go through; later ones wait inside the server until the sync
+        # says it was interrupted: however late the signal lands, the last two are still queued.
+        opened = _gate_creates_after(slow.registry, passing=2)
         command = [sys.executable, "-m", "validator", "sync", "--registry", slow.url + "/v1/p1"]
         process = subprocess.Popen(
             [*command, "--concurrency", "2"], cwd=repo, env=env, stdout=subprocess.PIPE, text=True
@@ -44,8 +65,11 @@ def test_an_interrupted_sync_reports_every_finished_change_then_a_summary(
         for line in process.stdout:
             lines.append(line)
             if line.startswith("[1/"):
+                process.send_signal(number)
+            if line.startswith("Interrupted:"):
+                opened.set()
                 break
-        process.send_signal(number)
+        opened.set()
         rest = process.stdout.read()  # not communicate(): it would skip what is buffered here
         process.stdout.close()
         process.wait(timeout=60)
@@ -54,12 +78,47 @@ def test_an_interrupted_sync_reports_every_finished_change_then_a_summary(
     assert process.returncode == code, output
     results = [line for line in output.splitlines() if line.startswith("[")]
     assert len([r for r in results if ": ok: created" in r]) == created, output
-    assert 1 <= created < 6
+    # Nothing starts after the signal: the third and fourth changes may have started before it
+    # (the server holds them), the fifth and sixth cannot have.
+    assert 2 <= created <= 4, output
+    notice = re.search(
+        r"^Interrupted: no change starts now(; waiting for the (\d) in flight)?", output, re.M
+    )
+    assert notice, output
+    before = len([line for line in lines if line.startswith("[")])  # reported before the notice
+    assert int(notice[2] or 0) <= len(results) - before  # every change in flight is reported
     assert output.splitlines()[-1] == (
         f"Sync interrupted: {created} of 6 changes applied, 0 failed, {6 - created} not started;"
         " run sync again to finish."
     )
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize(("signalled", "number"), [(KeyboardInterrupt, 2), (Terminated, 15)])
+def test_a_signal_while_a_conflict_is_reported_still_ends_in_a_summary(
+    tmp_path: Path, signalled: type[BaseException], number: int
+) -> None:
+    registry = LocalRegistry(tmp_path / "registry.db")
+    wanted = spec("demo")
+    conflict = Change(Action.CONFLICT, "other", "1.0.0", fields=("description",))
+    told: list[int] = []
+
+    def progress(result: Result, done: int, total: int) -> None:
+        if result.change is conflict:  # the signal lands once every change has finished
+            raise signalled()
+
+    with pytest.raises(Interrupted) as stopped:
+        apply(
+            [Change(Action.CREATE, *wanted.key, desired=wanted), conflict],
+            registry,
+            progress=progress,
+            interrupted=told.append,
+        )
+    assert [r.change.action for r in stopped.value.results] == [Action.CREATE, Action.CONFLICT]
+    assert stopped.value.signal_number == number
+    assert told == [0]
+    assert [m.spec.key for m in registry.list()] == [wanted.key]
+    registry.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from validator.registry.base import AlreadyExists, Registry, RegistryError
@@ -26,6 +26,7 @@ class Result:
 
 
 Progress = Callable[[Result, int, int], None]
+CONFLICT = "conflict: not applied (publish a new version, or sync --replace)"
 
 
 class Interrupted(BaseException):
@@ -74,7 +75,7 @@ def _one(change: Change, registry: Registry, timeout: float) -> str:
         assert change.current is not None
         registry.delete(change.current.model_id)
         return f"deleted {change.current.model_id}; " + _create(change, registry, timeout)
-    raise RegistryError("conflict: not applied (publish a new version, or sync --replace)")
+    raise RegistryError(CONFLICT)
 
 
 def apply(
@@ -85,8 +86,13 @@ def apply(
     keep_going: bool = False,
     timeout: float = 1200.0,
     progress: Progress | None = None,
+    interrupted: Callable[[int], None] | None = None,
 ) -> list[Result]:
-    """Apply every change; after a failure, changes not started are skipped unless keep_going."""
+    """Apply every change; after a failure, changes not started are skipped unless keep_going.
+
+    On Ctrl-C or SIGTERM nothing more starts: `interrupted` is told how many changes are
+    still in flight, those finish and are reported, then `Interrupted` is raised.
+    """
     stop = threading.Event()
     why = ["an earlier change failed"]
     done: list[Result] = []
@@ -103,35 +109,33 @@ def apply(
                 stop.set()
             return Result(change, False, str(error), time.monotonic() - started)
 
-    applicable = [c for c in changes if c.action is not Action.CONFLICT]
-    conflicts = [c for c in changes if c.action is Action.CONFLICT]
+    def report(result: Result) -> None:
+        done.append(result)
+        if progress:
+            progress(result, len(done), len(changes))
+
+    futures: dict[Future[Result], Change] = {}
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        futures = {pool.submit(run, change): change for change in applicable}
+        # Every step of this thread is inside the try: a signal may land at any of them.
         try:
+            for change in changes:
+                if change.action is not Action.CONFLICT:
+                    futures[pool.submit(run, change)] = change
             for future in as_completed(futures):
-                done.append(future.result())
-                if progress:
-                    progress(done[-1], len(done), len(changes))
+                report(future.result())
+            for change in changes:
+                if change.action is Action.CONFLICT:
+                    report(Result(change, False, CONFLICT))
         except (KeyboardInterrupt, Terminated) as interruption:
-            # Start nothing more; the changes in flight finish and are reported.
             why[0] = "interrupted"
             stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
+            if interrupted:
+                interrupted(sum(1 for future in futures if not future.done()))
             reported = {id(r.change) for r in done}
             for future, change in futures.items():
-                if id(change) in reported or future.cancelled():
-                    continue
-                done.append(future.result())
-                if progress:
-                    progress(done[-1], len(done), len(changes))
+                if id(change) not in reported and not future.cancelled():
+                    report(future.result())
             number = 2 if isinstance(interruption, KeyboardInterrupt) else 15
             raise Interrupted(done, number) from None
-    for change in conflicts:
-        done.append(
-            Result(
-                change, False, "conflict: not applied (publish a new version, or sync --replace)"
-            )
-        )
-        if progress:
-            progress(done[-1], len(done), len(changes))
     return done

@@ -31,6 +31,14 @@ class Reporter:
             self.out.write(line + "\n")
         self.out.flush()
 
+    def interrupted(self, in_flight: int) -> None:
+        """Said at once, so that whoever pressed Ctrl-C knows what the wait is for."""
+        waiting = f"; waiting for the {in_flight} in flight to finish" if in_flight else ""
+        self.out.write(
+            ("\r\033[K" if self.tty else "") + f"Interrupted: no change starts now{waiting}.\n"
+        )
+        self.out.flush()
+
     def finish(self, results: Sequence[Result], *, interrupted: bool = False) -> None:
         if self.tty:
             self.out.write("\r\033[K")

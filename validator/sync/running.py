@@ -1,7 +1,8 @@
 """Run a plan in a sync: apply it, report every result, tell the truth when interrupted.
 
-Ctrl-C or SIGTERM stops new changes from starting; the changes in flight finish, each
-gets its result line, then a summary counts what was applied and what was not started.
+Ctrl-C or SIGTERM stops new changes from starting and says so at once; the changes in
+flight finish, each gets its result line, then a summary counts what was applied and what
+was not started.
 Versions an earlier, interrupted run left publishing are waited for before success.
 """
 
@@ -56,10 +57,11 @@ def wait_pending(made: Plan, backend: Registry, settings: Settings) -> bool:
 def run_plan(
     made: Plan, backend: Registry, settings: Settings, concurrency: int | None, keep_going: bool
 ) -> int:
-    from validator.sync.apply import Interrupted, apply
+    from validator.sync.apply import Interrupted, Result, Terminated, apply
     from validator.sync.progress import Reporter
 
     progress = Reporter(sys.stdout, len(made.changes))
+    results: list[Result] = []
     try:
         with _sigterm_interrupts():
             results = apply(
@@ -69,10 +71,14 @@ def run_plan(
                 keep_going=keep_going,
                 timeout=settings.sync.publish_timeout,
                 progress=progress,
+                interrupted=progress.interrupted,
             )
     except Interrupted as stopped:
         progress.finish(stopped.results, interrupted=True)
         return 128 + stopped.signal_number
+    except Terminated:  # before the first change was submitted, or after apply returned
+        progress.finish(results, interrupted=True)
+        return 128 + signal.SIGTERM
     progress.finish(results)
     waited = wait_pending(made, backend, settings)
     return Exit.OK if waited and all(r.ok for r in results) else Exit.FINDINGS
