@@ -65,6 +65,7 @@ def test_an_interrupted_sync_reports_every_finished_change_then_a_summary(
         for line in process.stdout:
             lines.append(line)
             if line.startswith("[1/"):
+                masks = _signal_masks(process.pid)
                 process.send_signal(number)
             if line.startswith("Interrupted:"):
                 opened.set()
@@ -92,6 +93,20 @@ def test_an_interrupted_sync_reports_every_finished_change_then_a_summary(
         " run sync again to finish."
     )
     assert "Traceback" not in output
+    if masks:  # Linux: only the applying thread takes the signal; a worker would not wake it
+        taken = (1 << (signal.SIGINT - 1)) | (1 << (signal.SIGTERM - 1))
+        assert masks.pop(process.pid) & taken == 0
+        assert masks and all(mask & taken == taken for mask in masks.values()), masks
+
+
+def _signal_masks(pid: int) -> dict[int, int]:
+    """Each thread's blocked-signal mask, from /proc (empty where there is none)."""
+    masks = {}
+    for status in Path(f"/proc/{pid}/task").glob("*/status"):
+        blocked = re.search(r"^SigBlk:\s*([0-9a-f]+)$", status.read_text(), re.M)
+        if blocked:
+            masks[int(status.parent.name)] = int(blocked[1], 16)
+    return masks
 
 
 @pytest.mark.parametrize(("signalled", "number"), [(KeyboardInterrupt, 2), (Terminated, 15)])

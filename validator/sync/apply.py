@@ -7,10 +7,11 @@ is already gone succeeds, and nothing outside the plan is touched.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from validator.registry.base import AlreadyExists, Registry, RegistryError
@@ -78,6 +79,32 @@ def _one(change: Change, registry: Registry, timeout: float) -> str:
     raise RegistryError(CONFLICT)
 
 
+WAKE = 0.2  # seconds: how long a signal may wait for the applying thread to notice it
+
+
+def _no_signals() -> None:
+    """In each worker thread: Ctrl-C and SIGTERM are the applying thread's to take.
+
+    A signal the kernel hands to a worker does not wake the thread waiting for results,
+    so it would be noticed only when the next change finishes, after more had started.
+    """
+    if hasattr(signal, "pthread_sigmask"):  # POSIX
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _as_finished(futures: list[Future[Result]]) -> Iterator[Future[Result]]:
+    """The futures as they finish, in submission order when several finish together.
+
+    The wait wakes every WAKE seconds, so that a pending signal handler runs soon even if
+    the signal did not interrupt the wait itself.
+    """
+    order = {future: index for index, future in enumerate(futures)}
+    pending = set(futures)
+    while pending:
+        finished, pending = wait(pending, timeout=WAKE, return_when=FIRST_COMPLETED)
+        yield from sorted(finished, key=order.__getitem__)
+
+
 def apply(
     changes: list[Change],
     registry: Registry,
@@ -115,13 +142,13 @@ def apply(
             progress(result, len(done), len(changes))
 
     futures: dict[Future[Result], Change] = {}
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, concurrency), initializer=_no_signals) as pool:
         # Every step of this thread is inside the try: a signal may land at any of them.
         try:
             for change in changes:
                 if change.action is not Action.CONFLICT:
                     futures[pool.submit(run, change)] = change
-            for future in as_completed(futures):
+            for future in _as_finished(list(futures)):
                 report(future.result())
             for change in changes:
                 if change.action is Action.CONFLICT:
