@@ -22,8 +22,10 @@ from tests.sync_helpers import DB, add, commit, stored
 from validator.registry.local import LocalRegistry
 from validator.server.api import ServerConfig
 from validator.server.serving import start_server
-from validator.sync.apply import Interrupted, Result, Terminated, apply
-from validator.sync.plan import Action, Change, fingerprint
+from validator.settings import Settings
+from validator.sync.apply import Interrupt, Interrupted, Result, apply
+from validator.sync.plan import Action, Change, Plan, fingerprint
+from validator.sync.running import run_plan
 
 TOKEN = "int-token-4b5c6d7e"
 
@@ -61,7 +63,7 @@ def test_an_interrupted_sync_reports_every_finished_change_then_a_summary(
             [*command, "--concurrency", "2"], cwd=repo, env=env, stdout=subprocess.PIPE, text=True
         )
         assert process.stdout is not None
-        lines = []
+        lines, masks = [], {}
         for line in process.stdout:
             lines.append(line)
             if line.startswith("[1/"):
@@ -109,30 +111,90 @@ def _signal_masks(pid: int) -> dict[int, int]:
     return masks
 
 
-@pytest.mark.parametrize(("signalled", "number"), [(KeyboardInterrupt, 2), (Terminated, 15)])
-def test_a_signal_while_a_conflict_is_reported_still_ends_in_a_summary(
-    tmp_path: Path, signalled: type[BaseException], number: int
+def test_a_second_signal_exits_at_once_and_the_next_sync_finishes(
+    repo: Path, tmp_path: Path
 ) -> None:
+    for minor in range(6):
+        add(repo, "slow", f"1.{minor}.0")
+    commit(repo)
+    env = {**os.environ, "MODELARTS_TOKEN": TOKEN}
+    with start_server(tmp_path / "slow.db", ServerConfig(token=TOKEN, project_id="p1")) as slow:
+        opened = _gate_creates_after(slow.registry, passing=2)
+        command = [sys.executable, "-m", "validator", "sync", "--registry", slow.url + "/v1/p1"]
+        process = subprocess.Popen(command, cwd=repo, env=env, stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith(("[1/", "Interrupted:")):
+                process.send_signal(signal.SIGTERM)
+        process.stdout.close()
+        process.wait(timeout=60)
+        output = "".join(lines)
+        assert process.returncode == 143, output
+        assert lines[-1] == (
+            "Interrupted again: exiting without waiting for the changes in flight;"
+            " run sync again to finish.\n"
+        )
+        assert not opened.is_set() and "Traceback" not in output
+        opened.set()  # the creates it did not wait for go through, as a registry's may
+        again = subprocess.run(
+            command, cwd=repo, env=env, capture_output=True, text=True, check=False, timeout=60
+        )
+        assert again.returncode == 0, again.stdout + again.stderr
+        models = sorted(m.spec.key for m in slow.registry.list())
+    assert models == [("slow", f"1.{minor}.0") for minor in range(6)]
+
+
+def test_once_interrupted_no_change_starts(tmp_path: Path) -> None:
     registry = LocalRegistry(tmp_path / "registry.db")
-    wanted = spec("demo")
-    conflict = Change(Action.CONFLICT, "other", "1.0.0", fields=("description",))
-    told: list[int] = []
+    wanted = [spec("demo", f"1.{minor}.0") for minor in range(4)]
+    interrupt, told = Interrupt(), list[int]()
 
     def progress(result: Result, done: int, total: int) -> None:
-        if result.change is conflict:  # the signal lands once every change has finished
-            raise signalled()
+        interrupt.number = signal.SIGTERM  # what the handler does, as the first change ends
 
     with pytest.raises(Interrupted) as stopped:
         apply(
-            [Change(Action.CREATE, *wanted.key, desired=wanted), conflict],
+            [Change(Action.CREATE, *w.key, desired=w) for w in wanted],
             registry,
+            concurrency=1,
             progress=progress,
+            interrupt=interrupt,
             interrupted=told.append,
         )
-    assert [r.change.action for r in stopped.value.results] == [Action.CREATE, Action.CONFLICT]
-    assert stopped.value.signal_number == number
-    assert told == [0]
-    assert [m.spec.key for m in registry.list()] == [wanted.key]
+    results = stopped.value.results
+    assert stopped.value.signal_number == signal.SIGTERM
+    assert 1 <= len(results) <= 2 and all(r.ok for r in results)  # the second may be running
+    assert len(told) == 1 and told[0] <= len(results) - 1
+    assert len(registry.list()) == len(results)
+    registry.close()
+
+
+def test_a_signal_as_the_last_change_ends_is_an_interruption(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    registry = LocalRegistry(tmp_path / "registry.db")
+    create = registry.create
+
+    def create_then_signal(*args: Any, **kwargs: Any) -> Any:
+        model_id = create(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)  # lands as the change finishes, or just after
+        return model_id
+
+    registry.create = create_then_signal  # type: ignore[method-assign]
+    wanted = spec("demo")
+    plan = Plan((Change(Action.CREATE, *wanted.key, desired=wanted),), 0, "")
+    before = signal.getsignal(signal.SIGTERM)
+    code = run_plan(plan, registry, Settings(root=tmp_path), None, False)
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 143
+    assert any(line.startswith("[1/1] + demo 1.0.0: ok: created") for line in lines), lines
+    assert lines[-1] == (
+        "Sync interrupted: 1 of 1 changes applied, 0 failed, 0 not started;"
+        " run sync again to finish."
+    )
+    assert signal.getsignal(signal.SIGTERM) is before
     registry.close()
 
 

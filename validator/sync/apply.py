@@ -11,8 +11,9 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from queue import Empty, SimpleQueue
 
 from validator.registry.base import AlreadyExists, Registry, RegistryError
 from validator.sync.plan import Action, Change, differences
@@ -39,8 +40,12 @@ class Interrupted(BaseException):
         self.signal_number = signal_number
 
 
-class Terminated(BaseException):
-    """Raised in the main thread by the SIGTERM handler `sync` installs."""
+class Interrupt:
+    """The signal that asked a sync to stop, 0 while none did; the handlers `sync` installs
+    set it, and the applying loop reads it between results (see `apply`)."""
+
+    def __init__(self) -> None:
+        self.number = 0
 
 
 def _create(change: Change, registry: Registry, timeout: float) -> str:
@@ -79,30 +84,26 @@ def _one(change: Change, registry: Registry, timeout: float) -> str:
     raise RegistryError(CONFLICT)
 
 
-WAKE = 0.2  # seconds: how long a signal may wait for the applying thread to notice it
+WAKE = 0.2  # seconds: the longest the applying thread waits before it looks at `Interrupt`
 
 
 def _no_signals() -> None:
-    """In each worker thread: Ctrl-C and SIGTERM are the applying thread's to take.
-
-    A signal the kernel hands to a worker does not wake the thread waiting for results,
-    so it would be noticed only when the next change finishes, after more had started.
-    """
+    """In each worker thread: Ctrl-C and SIGTERM are the applying thread's to take."""
     if hasattr(signal, "pthread_sigmask"):  # POSIX
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
-def _as_finished(futures: list[Future[Result]]) -> Iterator[Future[Result]]:
-    """The futures as they finish, in submission order when several finish together.
-
-    The wait wakes every WAKE seconds, so that a pending signal handler runs soon even if
-    the signal did not interrupt the wait itself.
-    """
-    order = {future: index for index, future in enumerate(futures)}
-    pending = set(futures)
-    while pending:
-        finished, pending = wait(pending, timeout=WAKE, return_when=FIRST_COMPLETED)
-        yield from sorted(finished, key=order.__getitem__)
+def _arrivals(
+    finished: SimpleQueue[Future[Result]], count: int, asked: Interrupt | None = None
+) -> Iterator[Future[Result]]:
+    """The next `count` futures to finish, as they do; none more once `asked` is set."""
+    while count and not (asked and asked.number):
+        try:
+            future = finished.get(timeout=WAKE)
+        except Empty:
+            continue
+        count -= 1
+        yield future
 
 
 def apply(
@@ -113,16 +114,19 @@ def apply(
     keep_going: bool = False,
     timeout: float = 1200.0,
     progress: Progress | None = None,
+    interrupt: Interrupt | None = None,
     interrupted: Callable[[int], None] | None = None,
 ) -> list[Result]:
     """Apply every change; after a failure, changes not started are skipped unless keep_going.
 
-    On Ctrl-C or SIGTERM nothing more starts: `interrupted` is told how many changes are
-    still in flight, those finish and are reported, then `Interrupted` is raised.
+    Once `interrupt` is set nothing more starts: `interrupted` is told how many changes are
+    still in flight, those finish and are reported, then `Interrupted` is raised. Signal
+    handlers only set it, so no exception lands in the middle of this thread's work.
     """
     stop = threading.Event()
     why = ["an earlier change failed"]
     done: list[Result] = []
+    asked = interrupt or Interrupt()
 
     def run(change: Change) -> Result:
         if stop.is_set():
@@ -141,28 +145,24 @@ def apply(
         if progress:
             progress(result, len(done), len(changes))
 
-    futures: dict[Future[Result], Change] = {}
-    with ThreadPoolExecutor(max_workers=max(1, concurrency), initializer=_no_signals) as pool:
-        # Every step of this thread is inside the try: a signal may land at any of them.
-        try:
-            for change in changes:
-                if change.action is not Action.CONFLICT:
-                    futures[pool.submit(run, change)] = change
-            for future in _as_finished(list(futures)):
-                report(future.result())
-            for change in changes:
-                if change.action is Action.CONFLICT:
-                    report(Result(change, False, CONFLICT))
-        except (KeyboardInterrupt, Terminated) as interruption:
+    finished: SimpleQueue[Future[Result]] = SimpleQueue()
+    with ThreadPoolExecutor(max(1, concurrency), initializer=_no_signals) as pool:
+        submitted = [pool.submit(run, c) for c in changes if c.action is not Action.CONFLICT]
+        for future in submitted:
+            future.add_done_callback(finished.put)
+        for future in _arrivals(finished, len(submitted), asked):
+            report(future.result())
+        if asked.number:
             why[0] = "interrupted"
             stop.set()
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)  # the cancelled arrive at once
             if interrupted:
-                interrupted(sum(1 for future in futures if not future.done()))
-            reported = {id(r.change) for r in done}
-            for future, change in futures.items():
-                if id(change) not in reported and not future.cancelled():
+                interrupted(sum(1 for future in submitted if not future.done()))
+            for future in _arrivals(finished, len(submitted) - len(done)):
+                if not future.cancelled():
                     report(future.result())
-            number = 2 if isinstance(interruption, KeyboardInterrupt) else 15
-            raise Interrupted(done, number) from None
+            raise Interrupted(done, asked.number)
+    for change in changes:
+        if change.action is Action.CONFLICT:
+            report(Result(change, False, CONFLICT))
     return done

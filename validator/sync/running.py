@@ -2,42 +2,64 @@
 
 Ctrl-C or SIGTERM stops new changes from starting and says so at once; the changes in
 flight finish, each gets its result line, then a summary counts what was applied and what
-was not started.
+was not started. A second one exits without waiting for them.
 Versions an earlier, interrupted run left publishing are waited for before success.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import threading
 from collections.abc import Iterator
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from validator.errors import Exit
 from validator.registry.base import Registry, RegistryError
 from validator.settings import Settings
 from validator.sync.plan import Plan
 
+if TYPE_CHECKING:
+    from validator.sync.apply import Interrupt
+
+
+AGAIN = (
+    "Interrupted again: exiting without waiting for the changes in flight;"
+    " run sync again to finish.\n"
+)
+
 
 @contextlib.contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM stops a sync like Ctrl-C does: finished changes are reported, then a summary."""
-    from validator.sync.apply import Terminated
+def _interrupts() -> Iterator[Interrupt]:
+    """Ctrl-C and SIGTERM set the interrupt the apply loop looks at; a second one exits now.
 
+    The handlers raise nothing, so no exception can land between a change finishing and
+    its result line. A second signal is for a sync that should not wait for the changes in
+    flight: it says so and exits at once (a change that went through is adopted next run).
+    """
+    from validator.sync.apply import Interrupt
+
+    interrupt = Interrupt()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield interrupt
         return
 
     def handler(number: int, frame: FrameType | None) -> None:
-        raise Terminated()
+        if interrupt.number:  # past the buffer: this may run inside a write to sys.stdout
+            with contextlib.suppress(OSError, ValueError):
+                os.write(sys.stdout.fileno(), AGAIN.encode())
+            os._exit(128 + number)
+        interrupt.number = number
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = {n: signal.signal(n, handler) for n in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield interrupt
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, action in previous.items():
+            signal.signal(number, action)
 
 
 def wait_pending(made: Plan, backend: Registry, settings: Settings) -> bool:
@@ -57,13 +79,12 @@ def wait_pending(made: Plan, backend: Registry, settings: Settings) -> bool:
 def run_plan(
     made: Plan, backend: Registry, settings: Settings, concurrency: int | None, keep_going: bool
 ) -> int:
-    from validator.sync.apply import Interrupted, Result, Terminated, apply
+    from validator.sync.apply import Interrupted, apply
     from validator.sync.progress import Reporter
 
     progress = Reporter(sys.stdout, len(made.changes))
-    results: list[Result] = []
     try:
-        with _sigterm_interrupts():
+        with _interrupts() as interrupt:
             results = apply(
                 list(made.changes),
                 backend,
@@ -71,14 +92,15 @@ def run_plan(
                 keep_going=keep_going,
                 timeout=settings.sync.publish_timeout,
                 progress=progress,
+                interrupt=interrupt,
                 interrupted=progress.interrupted,
             )
     except Interrupted as stopped:
         progress.finish(stopped.results, interrupted=True)
         return 128 + stopped.signal_number
-    except Terminated:  # before the first change was submitted, or after apply returned
+    if interrupt.number:  # it came after the last change had finished
         progress.finish(results, interrupted=True)
-        return 128 + signal.SIGTERM
+        return 128 + interrupt.number
     progress.finish(results)
     waited = wait_pending(made, backend, settings)
     return Exit.OK if waited and all(r.ok for r in results) else Exit.FINDINGS
