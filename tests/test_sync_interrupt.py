@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -23,7 +24,7 @@ from validator.registry.local import LocalRegistry
 from validator.server.api import ServerConfig
 from validator.server.serving import start_server
 from validator.settings import Settings
-from validator.sync.apply import Interrupt, Interrupted, Result, apply
+from validator.sync.apply import Interrupt, Interrupted, apply
 from validator.sync.plan import Action, Change, Plan, fingerprint
 from validator.sync.running import run_plan
 
@@ -150,24 +151,45 @@ def test_once_interrupted_no_change_starts(tmp_path: Path) -> None:
     registry = LocalRegistry(tmp_path / "registry.db")
     wanted = [spec("demo", f"1.{minor}.0") for minor in range(4)]
     interrupt, told = Interrupt(), list[int]()
+    create = registry.create
 
-    def progress(result: Result, done: int, total: int) -> None:
-        interrupt.number = signal.SIGTERM  # what the handler does, as the first change ends
+    def create_then_signal(*args: Any, **kwargs: Any) -> Any:
+        interrupt.number = signal.SIGTERM  # what the handler does when a signal lands now
+        return create(*args, **kwargs)
 
+    registry.create = create_then_signal  # type: ignore[method-assign]
     with pytest.raises(Interrupted) as stopped:
         apply(
             [Change(Action.CREATE, *w.key, desired=w) for w in wanted],
             registry,
-            concurrency=1,
-            progress=progress,
+            concurrency=2,
             interrupt=interrupt,
             interrupted=told.append,
         )
     results = stopped.value.results
     assert stopped.value.signal_number == signal.SIGTERM
-    assert 1 <= len(results) <= 2 and all(r.ok for r in results)  # the second may be running
-    assert len(told) == 1 and told[0] <= len(results) - 1
-    assert len(registry.list()) == len(results)
+    applied = [r for r in results if r.ok]
+    assert 1 <= len(applied) <= 2, results  # the two the workers took first may both run
+    assert all(r.detail == "skipped: interrupted" for r in results if not r.ok)
+    assert len(told) == 1 and told[0] <= 2  # at most one a worker
+    assert len(registry.list()) == len(applied)
+    registry.close()
+
+
+def test_an_unexpected_error_in_a_change_starts_no_other(tmp_path: Path) -> None:
+    registry = LocalRegistry(tmp_path / "registry.db")
+    wanted = [spec("demo", f"1.{minor}.0") for minor in range(4)]
+    create, calls = registry.create, itertools.count(1)
+
+    def create_or_fail(*args: Any, **kwargs: Any) -> Any:
+        if next(calls) == 2:
+            raise sqlite3.OperationalError("database or disk is full")
+        return create(*args, **kwargs)
+
+    registry.create = create_or_fail  # type: ignore[method-assign]
+    with pytest.raises(sqlite3.OperationalError):
+        apply([Change(Action.CREATE, *w.key, desired=w) for w in wanted], registry, concurrency=1)
+    assert [m.spec.key for m in registry.list()] == [wanted[0].key]
     registry.close()
 
 

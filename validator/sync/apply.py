@@ -123,14 +123,15 @@ def apply(
     still in flight, those finish and are reported, then `Interrupted` is raised. Signal
     handlers only set it, so no exception lands in the middle of this thread's work.
     """
-    stop = threading.Event()
-    why = ["an earlier change failed"]
+    stop = threading.Event()  # set by a failure (unless keep_going), or an interrupt
     done: list[Result] = []
     asked = interrupt or Interrupt()
 
     def run(change: Change) -> Result:
+        if asked.number:  # before the applying thread has woken to it
+            return Result(change, False, "skipped: interrupted")
         if stop.is_set():
-            return Result(change, False, f"skipped: {why[0]}")
+            return Result(change, False, "skipped: an earlier change failed")
         started = time.monotonic()
         try:
             detail = _one(change, registry, timeout)
@@ -139,6 +140,9 @@ def apply(
             if not keep_going:
                 stop.set()
             return Result(change, False, str(error), time.monotonic() - started)
+        except BaseException:  # not the registry's answer: nothing more starts, it propagates
+            stop.set()
+            raise
 
     def report(result: Result) -> None:
         done.append(result)
@@ -150,10 +154,14 @@ def apply(
         submitted = [pool.submit(run, c) for c in changes if c.action is not Action.CONFLICT]
         for future in submitted:
             future.add_done_callback(finished.put)
-        for future in _arrivals(finished, len(submitted), asked):
-            report(future.result())
+        try:
+            for future in _arrivals(finished, len(submitted), asked):
+                report(future.result())
+        except BaseException:  # a worker's unexpected error, or writing a result failed
+            stop.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
         if asked.number:
-            why[0] = "interrupted"
             stop.set()
             pool.shutdown(wait=False, cancel_futures=True)  # the cancelled arrive at once
             if interrupted:

@@ -50,16 +50,17 @@ def _interrupts() -> Iterator[Interrupt]:
     def handler(number: int, frame: FrameType | None) -> None:
         if interrupt.number:  # past the buffer: this may run inside a write to sys.stdout
             with contextlib.suppress(OSError, ValueError):
-                os.write(sys.stdout.fileno(), AGAIN.encode())
+                clear = "\r\033[K" if sys.stdout.isatty() else ""  # the progress bar
+                os.write(sys.stdout.fileno(), (clear + AGAIN).encode())
             os._exit(128 + number)
         interrupt.number = number
 
     previous = {n: signal.signal(n, handler) for n in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield interrupt
-    finally:
-        for number, action in previous.items():
-            signal.signal(number, action)
+    finally:  # Ctrl-C last: one pressed in between still only sets the interrupt
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, previous[number])
 
 
 def wait_pending(made: Plan, backend: Registry, settings: Settings) -> bool:
