@@ -28,29 +28,34 @@ def loads(text: str | bytes) -> Any:
         data = json.loads(text)
     except RecursionError:
         raise TooDeep from None
-    if _opened(text) > MAX_DEPTH and _deeper(data, MAX_DEPTH):
+    if opened(text) > MAX_DEPTH and exceeds(data, MAX_DEPTH):
         raise TooDeep
     return data
 
 
-def _opened(text: str | bytes) -> int:
+def opened(text: str | bytes) -> int:
     """How many arrays and objects the text may open: a bound on its depth, in C."""
     if isinstance(text, str):
         return text.count("[") + text.count("{")
     return text.count(b"[") + text.count(b"{")
 
 
-def _deeper(data: Any, limit: int) -> bool:
-    """True when decoded JSON nests arrays and objects more than `limit` levels deep,
-    found without recursion."""
-    stack = [(data, 1)]
+def exceeds(data: Any, depth: int, values: int | None = None) -> bool:
+    """True when decoded JSON nests arrays and objects more than `depth` levels deep, or
+    holds more than `values` values (counting every one, containers too); no recursion."""
+    count, stack = 0, [(data, 1)]
     while stack:
         item, level = stack.pop()
+        count += 1
+        if values is not None and count > values:
+            return True
         if isinstance(item, dict):
             item = item.values()
         elif not isinstance(item, list):
             continue
-        if level > limit:
+        if level > depth:
             return True
-        stack.extend((child, level + 1) for child in item if isinstance(child, dict | list))
+        if values is None:  # only containers can be deeper
+            item = [child for child in item if isinstance(child, dict | list)]
+        stack.extend((child, level + 1) for child in item)
     return False

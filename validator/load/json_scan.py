@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from validator import jsontext
 from validator.diagnostics import DataPath, Located
 from validator.load.document import Position
 from validator.load.encoding import MAX_VALUES
@@ -120,22 +121,9 @@ def within_limits(text: str, data: Any) -> bool:
     Otherwise the data, which then mirrors the text exactly, is counted.
     """
     values = 1 + text.count(":") + text.count("[") + text.count(",")
-    if values <= MAX_VALUES and text.count("{") + text.count("[") <= MAX_DEPTH:
+    if values <= MAX_VALUES and jsontext.opened(text) <= MAX_DEPTH:
         return True
-    count, stack = 0, [(data, 0)]
-    while stack:
-        value, depth = stack.pop()
-        count += 1
-        if count > MAX_VALUES:
-            return False
-        if isinstance(value, dict):
-            value = value.values()
-        elif not isinstance(value, list):
-            continue
-        if depth >= MAX_DEPTH:
-            return False
-        stack.extend((item, depth + 1) for item in value)
-    return True
+    return not jsontext.exceeds(data, MAX_DEPTH, MAX_VALUES)
 
 
 class Positions(Mapping[DataPath, Position]):
