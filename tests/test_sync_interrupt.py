@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +32,21 @@ from validator.sync.running import run_plan
 TOKEN = "int-token-4b5c6d7e"
 
 
+def _before_each_create(registry: LocalRegistry, hook: Callable[[int], object]) -> None:
+    """`hook(n)` runs before the registry's n-th create (from 1), in the thread making it."""
+    create, calls = registry.create, itertools.count(1)
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        hook(next(calls))
+        return create(*args, **kwargs)
+
+    registry.create = wrapped  # type: ignore[method-assign]
+
+
 def _gate_creates_after(registry: LocalRegistry, passing: int) -> threading.Event:
     """Creates after the first `passing` wait until the returned event is set (60 s at most)."""
     opened = threading.Event()
-    create = registry.create
-    count = itertools.count(1)
-
-    def gated(*args: Any, **kwargs: Any) -> Any:
-        if next(count) > passing:
-            opened.wait(60)
-        return create(*args, **kwargs)
-
-    registry.create = gated  # type: ignore[method-assign]
+    _before_each_create(registry, lambda n: n <= passing or opened.wait(60))
     return opened
 
 
@@ -151,13 +155,11 @@ def test_once_interrupted_no_change_starts(tmp_path: Path) -> None:
     registry = LocalRegistry(tmp_path / "registry.db")
     wanted = [spec("demo", f"1.{minor}.0") for minor in range(4)]
     interrupt, told = Interrupt(), list[int]()
-    create = registry.create
 
-    def create_then_signal(*args: Any, **kwargs: Any) -> Any:
+    def signalled(call: int) -> None:
         interrupt.number = signal.SIGTERM  # what the handler does when a signal lands now
-        return create(*args, **kwargs)
 
-    registry.create = create_then_signal  # type: ignore[method-assign]
+    _before_each_create(registry, signalled)
     with pytest.raises(Interrupted) as stopped:
         apply(
             [Change(Action.CREATE, *w.key, desired=w) for w in wanted],
@@ -179,14 +181,12 @@ def test_once_interrupted_no_change_starts(tmp_path: Path) -> None:
 def test_an_unexpected_error_in_a_change_starts_no_other(tmp_path: Path) -> None:
     registry = LocalRegistry(tmp_path / "registry.db")
     wanted = [spec("demo", f"1.{minor}.0") for minor in range(4)]
-    create, calls = registry.create, itertools.count(1)
 
-    def create_or_fail(*args: Any, **kwargs: Any) -> Any:
-        if next(calls) == 2:
+    def fail_the_second(call: int) -> None:
+        if call == 2:
             raise sqlite3.OperationalError("database or disk is full")
-        return create(*args, **kwargs)
 
-    registry.create = create_or_fail  # type: ignore[method-assign]
+    _before_each_create(registry, fail_the_second)
     with pytest.raises(sqlite3.OperationalError):
         apply([Change(Action.CREATE, *w.key, desired=w) for w in wanted], registry, concurrency=1)
     assert [m.spec.key for m in registry.list()] == [wanted[0].key]
@@ -197,14 +197,8 @@ def test_a_signal_as_the_last_change_ends_is_an_interruption(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     registry = LocalRegistry(tmp_path / "registry.db")
-    create = registry.create
-
-    def create_then_signal(*args: Any, **kwargs: Any) -> Any:
-        model_id = create(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGTERM)  # lands as the change finishes, or just after
-        return model_id
-
-    registry.create = create_then_signal  # type: ignore[method-assign]
+    # The signal lands while the only change is in flight, or just after it finished.
+    _before_each_create(registry, lambda call: os.kill(os.getpid(), signal.SIGTERM))
     wanted = spec("demo")
     plan = Plan((Change(Action.CREATE, *wanted.key, desired=wanted),), 0, "")
     before = signal.getsignal(signal.SIGTERM)

@@ -151,6 +151,12 @@ def apply(
 
     finished: SimpleQueue[Future[Result]] = SimpleQueue()
     with ThreadPoolExecutor(max(1, concurrency), initializer=_no_signals) as pool:
+
+        def halt() -> None:
+            """Nothing more starts; the queued are cancelled (and arrive at once)."""
+            stop.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+
         submitted = [pool.submit(run, c) for c in changes if c.action is not Action.CONFLICT]
         for future in submitted:
             future.add_done_callback(finished.put)
@@ -158,12 +164,10 @@ def apply(
             for future in _arrivals(finished, len(submitted), asked):
                 report(future.result())
         except BaseException:  # a worker's unexpected error, or writing a result failed
-            stop.set()
-            pool.shutdown(wait=False, cancel_futures=True)
+            halt()
             raise
         if asked.number:
-            stop.set()
-            pool.shutdown(wait=False, cancel_futures=True)  # the cancelled arrive at once
+            halt()
             if interrupted:
                 interrupted(sum(1 for future in submitted if not future.done()))
             for future in _arrivals(finished, len(submitted) - len(done)):
