@@ -138,3 +138,22 @@ def test_python_dash_m_works_from_another_directory(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 files checked: no problems" in result.stdout
+
+
+@pytest.mark.parametrize("columns", ["60", "132", "0", "", "wide"])
+def test_help_is_as_wide_as_argparse_makes_it(
+    columns: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parser measures the width itself (so a run does not import shutil) and must
+    measure what argparse's own formatter does, COLUMNS set or not, valid or not."""
+    import argparse
+
+    from validator.cli import build_parser
+
+    monkeypatch.setenv("COLUMNS", columns)
+    parser = build_parser()
+    width = argparse.ArgumentParser()._get_formatter()._width
+    assert parser._get_formatter()._width == width
+    help = parser.format_help()
+    assert help.startswith("usage: modelarts-gitops")
+    assert max(map(len, help.splitlines())) <= width

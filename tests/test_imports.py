@@ -59,8 +59,9 @@ def test_validate_of_a_valid_file_imports_nothing_it_does_not_use(repo: Path) ->
     assert "yaml" in loaded
     assert not loaded & {"jsonschema", "sqlite3", "requests", "git", "ruamel", "urllib3"}
     # What only a definition or a lookup would pull in (several ms of a hook's start-up):
-    # dataclasses and inspect for class definitions, importlib.resources for a folder.
-    startup = {"dataclasses", "inspect", "importlib.resources", "tempfile"}
+    # dataclasses and inspect for class definitions, importlib.resources for a folder,
+    # shutil (and the compression modules) for argparse's help width, difflib for a hint.
+    startup = {"dataclasses", "inspect", "importlib.resources", "tempfile", "shutil", "difflib"}
     assert not every & startup, sorted(every & startup)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -43,8 +44,37 @@ def _needed(argv: Sequence[str] | None) -> Sequence[str]:
     return MODULES
 
 
+def _columns() -> int:
+    """The width argparse's own formatter takes (COLUMNS, else the terminal's, else 80; less
+    2), found without `shutil`: argparse imports it, and with it the compression modules
+    (5 ms), for the formatter it makes on every `add_argument`, help or not."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # no stdout, or not a terminal
+            columns = 0
+    return (columns or 80) - 2
+
+
+class _Formatter(argparse.HelpFormatter):
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24) -> None:
+        super().__init__(prog, indent_increment, max_help_position, width=_columns())
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser with that formatter; the subcommands' parsers are made of it too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser(modules: Sequence[str] = MODULES) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="modelarts-gitops",
         description="Validate ModelArts model imports kept in git, and sync them to a registry.",
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import enum
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -76,10 +75,18 @@ def count_by_severity(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
     return counts
 
 
+def closest(word: str, choices: Iterable[object], cutoff: float = 0.6) -> str | None:
+    """The choice nearest to a misspelt word, when one is near enough."""
+    import difflib  # only for a finding that suggests: not on every run's start-up
+
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
 def suggest(word: str, choices: Iterable[object]) -> str | None:
     """`did you mean ...?` for a near miss, or None."""
-    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
+    close = closest(word, choices)
+    return f"did you mean `{close}`?" if close is not None else None
 
 
 def dotted(path: DataPath) -> str:

@@ -8,10 +8,9 @@ real id.
 
 from __future__ import annotations
 
-import difflib
 import re
 
-from validator.diagnostics import Located
+from validator.diagnostics import Located, closest
 
 _SHAPE = re.compile(r"MA\d{0,3}")
 
@@ -39,9 +38,9 @@ def rule_id_problem(text: str) -> tuple[str, str] | None:
     mended = text.replace("O", "0")
     size = len(mended)
     choices = sorted({r[:size] for r in known}) if 3 <= size <= 5 else known
-    close = difflib.get_close_matches(mended, choices, 1, 0.75)
-    if close:
-        return problem, f"did you mean `{close[0]}`?"
+    close = closest(mended, choices, cutoff=0.75)
+    if close is not None:
+        return problem, f"did you mean `{close}`?"
     if len(text) <= 3:
         return problem, f"the families are {', '.join(families)}"
     return problem, "`modelarts-gitops rules` lists them"

@@ -7,14 +7,13 @@ after it has been submitted.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
 from validator.check.imageref import ImageRef, ImageRefError, parse_image
 from validator.check.registry import rule
 from validator.check.subject import Spec
-from validator.diagnostics import Finding, Severity, kind_of, suggest
+from validator.diagnostics import Finding, Severity, closest, kind_of, suggest
 
 SWR_HOST = re.compile(r"swr\.(?P<region>[a-z0-9-]+)\.(?:otc\.t-systems\.com|myhuaweicloud\.com)")
 SWR_ORG = re.compile(r"[a-z][a-z0-9._-]{0,63}")
@@ -124,10 +123,10 @@ def image_organization(spec: Spec) -> Iterator[Finding]:
     if image and allowed and image.organization not in allowed:
         listed = ", ".join(allowed)
         message = f"organization `{image.organization}` is not allowed; use one of {listed}"
-        close = difflib.get_close_matches(image.organization, allowed, n=1, cutoff=0.6)
-        if len(allowed) == 1 or close:
+        close = closest(image.organization, allowed)
+        if len(allowed) == 1 or close is not None:
             rest = image.path.split("/", 1)[1] if "/" in image.path else image.path
-            fixed = f"{image.host}/{(close or allowed)[0]}/{rest}{_suffix(image)}"
+            fixed = f"{image.host}/{close or allowed[0]}/{rest}{_suffix(image)}"
             yield Finding(PATH, message, fixed)
         else:
             yield Finding(PATH, message)
