@@ -66,8 +66,17 @@ def read_json_cache(path: Path, version: str) -> dict[str, Any]:
     A missing, unreadable, damaged or other-version file is an empty cache.
     """
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError):  # RecursionError: nested ~1,000 levels deep
+        raw = path.read_bytes()
+    except OSError:
+        return {}
+    return json_cache_entries(raw, version)
+
+
+def json_cache_entries(raw: bytes, version: str) -> dict[str, Any]:
+    """The `entries` of a cache file's bytes, as `read_json_cache` reads them."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):  # RecursionError: nested ~1,000 levels deep
         return {}
     if not isinstance(data, dict) or data.get("version") != version:
         return {}

@@ -17,8 +17,11 @@ The file is written atomically, and a damaged or foreign one reads as empty.
 That comparison (a `stat` of every folder and import) is most of what a one-file run adds
 in a large repository, so `validate` starts it in a forked child as soon as it knows the
 models folder, and it runs on another CPU while this process imports and loads the file it
-checks; `read` then takes the child's one-byte answer. Without an answer (no second CPU, no
-`os.fork`, other threads in the process, a child that failed) `read` compares by itself.
+checks; `read` then takes the child's one-byte answer. The child is handed the snapshot's
+bytes and decodes them itself: both decode the same snapshot, and this process does so
+only when it needs it, while the child is still comparing. Without an answer (no second
+CPU, no `os.fork`, other threads in the process, a child that failed) `read` compares by
+itself.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from typing import Any, NamedTuple
 
 from validator import __version__
 from validator.load.identities import flat
-from validator.state import cache_file, read_json_cache, write_json_cache
+from validator.state import cache_file, json_cache_entries, write_json_cache
 
 CACHE_NAME = "tree.json"
 FORMAT = 2
@@ -76,8 +79,11 @@ class _Stored(NamedTuple):
 def read(root: Path, models: str, max_size: int) -> Snapshot | None:
     """The snapshot of `models` (its path), when nothing under it changed since it was taken."""
     pending = _PENDING.pop((str(root), models, max_size), None)
-    stored = pending.stored if pending is not None else _stored(root, max_size)
+    raw = pending.raw if pending is not None else _raw(root)
+    stored = None if raw is None else _stored(raw, max_size)
     if stored is None:
+        if pending is not None:
+            pending.unchanged()  # collected: its answer is of no use
         return None
     unchanged = pending.unchanged() if pending is not None else None
     if unchanged is None:  # no comparison ran beside this run: make it now
@@ -89,8 +95,15 @@ def read(root: Path, models: str, max_size: int) -> Snapshot | None:
     return Snapshot(stored.files, now, stored.names, stored.lines)
 
 
-def _stored(root: Path, max_size: int) -> _Stored | None:
-    data = read_json_cache(cache_file(root, CACHE_NAME), _version(max_size))
+def _raw(root: Path) -> bytes | None:
+    try:
+        return cache_file(root, CACHE_NAME).read_bytes()
+    except OSError:
+        return None
+
+
+def _stored(raw: bytes, max_size: int) -> _Stored | None:
+    data = json_cache_entries(raw, _version(max_size))
     folders, marks, files = data.get("folders"), data.get("marks"), data.get("files")
     signed, names, records = data.get("signed"), data.get("names"), data.get("records")
     if not (
@@ -127,7 +140,7 @@ def _signatures(stored: _Stored, models: str) -> list[int] | None:
 class _Pending(NamedTuple):
     """A comparison running in a child process; it answers one byte: 1 unchanged, 0 not."""
 
-    stored: _Stored
+    raw: bytes  # the snapshot's file, as the child was given it
     pid: int
     answer: int  # the pipe it answers on
 
@@ -155,8 +168,8 @@ def compare_ahead(root: Path, models: str, max_size: int) -> None:
     or in a process with other threads (a fork copies only the calling thread)."""
     if not hasattr(os, "fork") or _cpus() < 2 or _threaded():
         return
-    stored = _stored(root, max_size)
-    if stored is None:
+    raw = _raw(root)
+    if raw is None:
         return
     answer, tell = os.pipe()
     try:
@@ -168,12 +181,14 @@ def compare_ahead(root: Path, models: str, max_size: int) -> None:
     if pid == 0:  # the child: compare, answer, leave without running the parent's exit code
         try:
             os.close(answer)
-            os.write(tell, b"0" if _signatures(stored, models) is None else b"1")
+            stored = _stored(raw, max_size)
+            same = stored is not None and _signatures(stored, models) is not None
+            os.write(tell, b"1" if same else b"0")
         finally:
             os._exit(0)
     os.close(tell)
     settle()  # an earlier answer nobody took
-    _PENDING[(str(root), models, max_size)] = _Pending(stored, pid, answer)
+    _PENDING[(str(root), models, max_size)] = _Pending(raw, pid, answer)
 
 
 def comparing(root: Path, models: str, max_size: int) -> bool:
