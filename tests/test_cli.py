@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -157,3 +158,54 @@ def test_help_is_as_wide_as_argparse_makes_it(
     help = parser.format_help()
     assert help.startswith("usage: modelarts-gitops")
     assert max(map(len, help.splitlines())) <= width
+
+
+BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a hook runs
+
+
+def _many_findings(repo: Path, count: int) -> None:
+    for n in range(count):
+        text = GOOD_IMPORT.replace("demo-model", f"model-{n:03d}").replace("description:", "descr:")
+        write(repo, f"models/model-{n:03d}/1.0.0.yaml", text)
+
+
+def test_the_console_script_flushes_all_output_before_it_exits(repo: Path) -> None:
+    """`validate` ends the process without the interpreter's teardown: everything written
+    (more than a pipe's buffer), to its last byte, must still arrive, and the exit code
+    be the command's."""
+    _many_findings(repo, 120)
+
+    def validate(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "validator", "validate", *args]
+        return subprocess.run(
+            command, cwd=repo, env=BUFFERED, capture_output=True, text=True, check=False
+        )
+
+    as_json, as_text = validate("--format", "json"), validate()
+    assert (as_json.returncode, as_text.returncode) == (1, 1), as_json.stderr + as_text.stderr
+    assert as_json.stderr == as_text.stderr == ""
+    assert as_json.stdout.endswith("}\n")
+    assert len(json.loads(as_json.stdout)["diagnostics"]) == 120
+    assert as_text.stdout.endswith("\n")
+    assert as_text.stdout.splitlines()[-1].startswith("120 files checked: 120 errors")
+
+
+def test_a_reader_that_leaves_early_ends_the_run_quietly(repo: Path) -> None:
+    """`validate | head -1`: the rest of the output has nowhere to go; no traceback, and no
+    `Exception ignored` from a last flush."""
+    _many_findings(repo, 400)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "validator", "validate"],
+        cwd=repo,
+        env=BUFFERED,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    first = child.stdout.readline()
+    child.stdout.close()
+    with child.stderr:
+        error = child.stderr.read()
+    assert child.wait(timeout=60) == 0
+    assert first.startswith(b"models/model-000/1.0.0.yaml:")
+    assert error == b""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from validator import __version__
 from validator.errors import Exit, UserError
@@ -131,6 +132,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _unexpected(error)
 
 
+# Commands that leave nothing open when they return (no database, no thread, no server):
+# the console script ends them without tearing the interpreter down.
+_READ_ONLY = frozenset({"validate", "rules", "schema"})
+
+
+def run() -> NoReturn:
+    """The console script (and `python -m validator`): `main`, then the exit.
+
+    After a read-only command, the process ends at once, its output flushed: the normal
+    exit frees every module and object first, which is a tenth of a one-file `validate`
+    (about 7 ms), the run a pre-commit hook makes for every commit.
+    """
+    code = main()
+    command = next((a for a in sys.argv[1:] if not a.startswith("-")), None)
+    if command not in _READ_ONLY:  # a registry command, or no command: the usual exit
+        raise SystemExit(code)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader that left (`| head`)
+            stream.flush()
+    os._exit(code)
+
+
 def _unexpected(error: Exception) -> int:
     """The failures no command expects, each said in one line."""
     base = sys.modules.get("validator.registry.base")  # only a registry command raises these
@@ -156,4 +179,4 @@ def _unexpected(error: Exception) -> int:
     return Exit.FINDINGS
 
 
-__all__ = ["Exit", "build_parser", "main"]
+__all__ = ["Exit", "build_parser", "main", "run"]
