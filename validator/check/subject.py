@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -129,6 +129,13 @@ def mapping(document: Document | None) -> dict[str, Any]:
 def absolute(path: Path) -> Path:
     """A file's identity across the pipeline (no symlink resolution: that costs a syscall each)."""
     return Path(os.path.abspath(path))
+
+
+def absolute_texts(paths: Iterable[Path]) -> list[str]:
+    """`os.path.abspath` of each path, with one look at the working directory for all."""
+    here = os.getcwd()
+    join, normal = os.path.join, os.path.normpath
+    return [normal(join(here, path)) for path in paths]
 
 
 class Repository(NamedTuple):

@@ -22,7 +22,7 @@ from pathlib import Path
 from validator.check import surveyed
 from validator.check.collect import Walked
 from validator.check.known import Cached, Known
-from validator.check.subject import absolute
+from validator.check.subject import absolute, absolute_texts
 from validator.check.surveyed import Survey
 from validator.load import tree
 from validator.load.document import display
@@ -32,14 +32,18 @@ from validator.settings import Settings
 
 
 def survey(files: Sequence[Path], settings: Settings, walked: Walked | None = None) -> Survey:
-    named = {os.path.abspath(f): f for f in files}
+    named = dict(zip(absolute_texts(files), files, strict=True))
     configs = {Path(p).resolve() for p, f in named.items() if f.suffix == ".json"}
     models = absolute(settings.root / settings.models_dir)
     if walked is not None and models in walked:  # `validate models`: the walk is done
-        everything = {os.path.abspath(f): f for f in walked[models]}
+        listed = walked[models]
+        texts = {file: key for key, file in named.items()}  # most files are both: one abspath
+        unknown = [file for file in listed if file not in texts]
+        texts.update(zip(unknown, absolute_texts(unknown), strict=True))
+        everything = {texts[file]: file for file in listed}
         everything.update((p, f) for p, f in named.items() if f.suffix != ".json")
         every = [(file, key in named) for key, file in everything.items()]
-        return Survey([], {}, every, configs, None, {}, [])  # `load` is in walk order
+        return Survey(list(everything), {}, every, configs, None, {}, [])  # in walk order
     shown_models = display(models)
     # Under the working directory, a file is shown as its folder is, and then its name.
     inside = not os.path.isabs(shown_models)
