@@ -342,3 +342,31 @@ def test_garbage_plan_files_are_one_line_errors(run: Run, models: Path) -> None:
         and "internal" not in deep.err
     )
     assert run("sync", "--plan", "missing.json").code == 2
+
+
+def test_a_sync_whose_output_is_closed_says_it_did_not_finish(models: Path, run: Run) -> None:
+    """`sync | head -1`: the plan is more than a pipe holds, so writing it fails once the
+    reader has left. The run must not report success: it stops with one `error:` line
+    and a failing exit code, and the next sync applies whatever it did not."""
+    for n in range(300):
+        add(models, f"bulk-{n:03d}", "1.0.0")
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "validator", "sync"],
+        cwd=models,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    first = child.stdout.readline()
+    child.stdout.close()
+    with child.stderr:
+        error = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 1
+    assert first.startswith(b"  + ")
+    assert "Traceback" not in error and "Exception ignored" not in error
+    assert error.splitlines()[-1].startswith("error: the output was closed before sync finished")
+    again = run("sync")
+    assert again.code == 0, again.err
+    assert len(stored(models)) == 303

@@ -126,7 +126,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader left (`| head`): what is still buffered goes nowhere
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if name == "sync":  # it stopped at the line it could not write: not a success
+            print(
+                "error: the output was closed before sync finished; the changes that had not"
+                " started were not made (run sync again to make them)",
+                file=sys.stderr,
+            )
+            return Exit.FINDINGS
         return Exit.OK
     except Exception as error:
         return _unexpected(error)
