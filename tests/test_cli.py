@@ -155,9 +155,43 @@ def test_help_is_as_wide_as_argparse_makes_it(
     parser = build_parser()
     width = argparse.ArgumentParser()._get_formatter()._width
     assert parser._get_formatter()._width == width
-    help = parser.format_help()
-    assert help.startswith("usage: modelarts-gitops")
-    assert max(map(len, help.splitlines())) <= width
+    assert parser.format_help().startswith("usage: modelarts-gitops")
+
+
+WIDTHS = """
+import argparse, sys
+from validator.cli import build_parser
+theirs = argparse.ArgumentParser()._get_formatter()._width
+ours = build_parser()._get_formatter()._width
+print(theirs, ours, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("columns", [47, 133])
+def test_help_on_a_terminal_is_as_wide_as_the_terminal(columns: int) -> None:
+    """Without COLUMNS the width is the terminal's: a real pseudo-terminal of that size."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, columns, 0, 0))
+    environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", WIDTHS],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env=environment,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert result.stderr.split() == [str(columns - 2)] * 2
 
 
 BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a hook runs
@@ -191,8 +225,9 @@ def test_the_console_script_flushes_all_output_before_it_exits(repo: Path) -> No
 
 
 def test_a_reader_that_leaves_early_ends_the_run_quietly(repo: Path) -> None:
-    """`validate | head -1`: the rest of the output has nowhere to go; no traceback, and no
-    `Exception ignored` from a last flush."""
+    """`validate | head -1`: the rest of the output has nowhere to go; no traceback, no
+    `Exception ignored` from a last flush, and exit 1 whenever the pipe broke (in the
+    command or at the last flush): the output is not all there, and it had findings."""
     _many_findings(repo, 400)
     child = subprocess.Popen(
         [sys.executable, "-m", "validator", "validate"],
@@ -206,6 +241,57 @@ def test_a_reader_that_leaves_early_ends_the_run_quietly(repo: Path) -> None:
     child.stdout.close()
     with child.stderr:
         error = child.stderr.read()
-    assert child.wait(timeout=60) == 0
+    assert child.wait(timeout=60) == 1
     assert first.startswith(b"models/model-000/1.0.0.yaml:")
     assert error == b""
+
+
+@pytest.mark.parametrize("args", [["validate"], ["schema", "import"], ["rules"]])
+def test_output_that_cannot_be_written_is_an_error_not_a_success(
+    repo: Path, args: list[str]
+) -> None:
+    """A full disk (/dev/full) under a report: one `error:` line and exit 1, whether the
+    write failed in the command or at the last flush."""
+    write(repo, "models/demo-model/1.0.0.yaml", GOOD_IMPORT)
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "validator", *args],
+            cwd=repo,
+            env=BUFFERED,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("error: ")
+    assert "No space left on device" in result.stderr
+
+
+def test_a_closed_stdout_is_one_error_line(repo: Path) -> None:
+    """`modelarts-gitops schema import >&-`: Python has no stdout then; no internal error."""
+    result = subprocess.run(
+        [sys.executable, "-m", "validator", "schema", "import"],
+        cwd=repo,
+        env=BUFFERED,
+        stdout=None,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert result.returncode == 1
+    assert result.stderr == "error: the standard output is closed\n"
+
+
+def test_a_profiler_still_gets_its_exit(repo: Path, tmp_path: Path) -> None:
+    """Under cProfile (or coverage) `validate` exits as usual, so the profile is written."""
+    write(repo, "models/demo-model/1.0.0.yaml", GOOD_IMPORT)
+    profile = tmp_path / "validate.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "validator"]
+    result = subprocess.run(
+        [*command, "validate"], cwd=repo, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert profile.stat().st_size > 0

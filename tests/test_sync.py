@@ -345,9 +345,9 @@ def test_garbage_plan_files_are_one_line_errors(run: Run, models: Path) -> None:
 
 
 def test_a_sync_whose_output_is_closed_says_it_did_not_finish(models: Path, run: Run) -> None:
-    """`sync | head -1`: the plan is more than a pipe holds, so writing it fails once the
-    reader has left. The run must not report success: it stops with one `error:` line
-    and a failing exit code, and the next sync applies whatever it did not."""
+    """`sync | head -1`: each result line is flushed as its change ends, so the first one
+    written after the reader has left fails. The run must stop starting changes and not
+    report success: one `error:` line, exit 1; the next sync applies what it did not."""
     for n in range(300):
         add(models, f"bulk-{n:03d}", "1.0.0")
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
@@ -367,6 +367,31 @@ def test_a_sync_whose_output_is_closed_says_it_did_not_finish(models: Path, run:
     assert first.startswith(b"  + ")
     assert "Traceback" not in error and "Exception ignored" not in error
     assert error.splitlines()[-1].startswith("error: the output was closed before sync finished")
+    assert len(stored(models)) < 303  # it stopped
     again = run("sync")
     assert again.code == 0, again.err
     assert len(stored(models)) == 303
+
+
+def test_a_sync_whose_last_lines_cannot_be_written_is_not_a_success(run: Run, models: Path) -> None:
+    """The reader gone before the run starts: the little a sync with nothing to do prints
+    waits in Python's buffer until the exit, and fails there."""
+    assert run("sync").code == 0
+    reader, writer = os.pipe()
+    os.close(reader)
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "validator", "sync"],
+            cwd=models,
+            env=environment,
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert result.returncode == 1
+    assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: the output was closed before sync finished")

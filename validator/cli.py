@@ -97,6 +97,12 @@ def _remember_parsers(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return _main(argv)[1]
+
+
+def _main(argv: Sequence[str] | None) -> tuple[str | None, int]:
+    """The command that ran (None when argparse answered: usage, help, version) and its
+    exit code."""
     parser = build_parser(_needed(argv))
     try:
         args, unknown = parser.parse_known_args(argv)
@@ -105,10 +111,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown:  # argparse would report them with the top-level usage
             owner.error(f"unrecognized arguments: {' '.join(unknown)}")
     except SystemExit as exit:  # argparse has printed the usage error (or --help)
-        return int(exit.code or 0)
+        return None, int(exit.code or 0)
     name = arguments.pop("command")
     if name == "registry":
         name = f"registry {arguments.pop('action')}"
+    return name, _call(name, arguments)
+
+
+def _call(name: str, arguments: dict[str, Any]) -> int:
     module, function = COMMANDS[name]
     command: Callable[..., int] = getattr(_module(module), function)
     try:
@@ -126,17 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # the reader left (`| head`): what is still buffered goes nowhere
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        if name == "sync":  # it stopped at the line it could not write: not a success
-            print(
-                "error: the output was closed before sync finished; the changes that had not"
-                " started were not made (run sync again to make them)",
-                file=sys.stderr,
-            )
-            return Exit.FINDINGS
-        return Exit.OK
+    except BrokenPipeError:  # the reader left (`| head`): the output is not all there
+        _unfinished(name)
+        return Exit.FINDINGS
     except Exception as error:
         return _unexpected(error)
 
@@ -151,16 +153,57 @@ def run() -> NoReturn:
 
     After a read-only command, the process ends at once, its output flushed: the normal
     exit frees every module and object first, which is a tenth of a one-file `validate`
-    (about 7 ms), the run a pre-commit hook makes for every commit.
+    (about 7 ms), the run a pre-commit hook makes for every commit. Not under a tracer or
+    a profiler (coverage, cProfile): they write what they measured at exit.
     """
-    code = main()
-    command = next((a for a in sys.argv[1:] if not a.startswith("-")), None)
-    if command not in _READ_ONLY:  # a registry command, or no command: the usual exit
-        raise SystemExit(code)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a reader that left (`| head`)
-            stream.flush()
-    os._exit(code)
+    if sys.stdout is None:  # `>&-`: every command writes its result there
+        print("error: the standard output is closed", file=sys.stderr)
+        raise SystemExit(Exit.FINDINGS)
+    name, code = _main(None)
+    code = _flushed(name, code)
+    if name in _READ_ONLY and not _observed():
+        os._exit(code)
+    raise SystemExit(code)
+
+
+def _unfinished(name: str | None) -> None:
+    """What a reader that left (`| head`) means for a command that changes the registry."""
+    if name == "sync":  # it stopped at the line it could not write
+        with contextlib.suppress(OSError, ValueError):  # `2>&1 | head`: that pipe, too
+            print(
+                "error: the output was closed before sync finished; the changes that had"
+                " not started were not made (run sync again to make them)",
+                file=sys.stderr,
+            )
+
+
+def _flushed(name: str | None, code: int) -> int:
+    """The exit code once the output is flushed. Output that cannot be written (a reader
+    that left, a full disk) makes it a failure, and is thrown away, so that the exit's own
+    flush cannot fail again with Python's `Exception ignored`."""
+    try:
+        sys.stdout.flush()
+    except ValueError:  # closed: nothing is left to write
+        pass
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            if not code:  # a failure already said what it was
+                _unfinished(name)
+        else:
+            with contextlib.suppress(OSError, ValueError):
+                reason = error.strerror or error
+                print(f"error: the output could not be written: {reason}", file=sys.stderr)
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = code or Exit.FINDINGS
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+    return code
+
+
+def _observed() -> bool:
+    return sys.gettrace() is not None or sys.getprofile() is not None or "coverage" in sys.modules
 
 
 def _unexpected(error: Exception) -> int:
