@@ -301,3 +301,17 @@ def test_no_child_is_forked_beside_other_threads_or_on_one_cpu(
     alone = _probe(tree_, **env)
     assert alone["forks"] == 0 and alone["compared"] == 1 and not alone["walked"]
     assert alone["out"] == first["out"]
+
+
+def test_no_child_is_forked_for_a_snapshot_of_another_version(tree_: Path) -> None:
+    """A snapshot written by another version (or with another size limit) is of no use:
+    its first bytes say so, and the run forks nothing to compare with it."""
+    first = _probe(tree_)
+    cache = tree_ / CACHE
+    data = json.loads(cache.read_text())
+    data["version"] = "0.0.1/" + data["version"].split("/", 1)[1]
+    cache.write_text(json.dumps(data, separators=(",", ":")))
+    foreign = _probe(tree_)
+    assert foreign["forks"] == 0 and foreign["walked"]
+    assert foreign["out"] == first["out"]
+    assert _probe(tree_)["forks"] == 1  # that run wrote a snapshot of this version again

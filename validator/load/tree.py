@@ -95,6 +95,11 @@ def read(root: Path, models: str, max_size: int) -> Snapshot | None:
     return Snapshot(stored.files, now, stored.names, stored.lines)
 
 
+def _opening(max_size: int) -> bytes:
+    """How a snapshot file of this version begins, as `write_json_cache` writes it."""
+    return b'{"version":' + json.dumps(_version(max_size)).encode() + b","
+
+
 def _raw(root: Path) -> bytes | None:
     try:
         return cache_file(root, CACHE_NAME).read_bytes()
@@ -164,12 +169,13 @@ def compare_ahead(root: Path, models: str, max_size: int) -> None:
     """Start comparing the tree under `models` with its snapshot in a child process, for
     `read` to take the answer: the `stat` of every folder and import (most of what a
     one-file run adds in a large repository) then runs beside this process's imports and
-    loading, on another CPU. Nothing starts without a snapshot, a second CPU or `os.fork`,
-    or in a process with other threads (a fork copies only the calling thread)."""
+    loading, on another CPU. Nothing starts without a snapshot of this version (as its
+    first bytes say), a second CPU or `os.fork`, or in a process with other threads (a
+    fork copies only the calling thread)."""
     if not hasattr(os, "fork") or _cpus() < 2 or _threaded():
         return
     raw = _raw(root)
-    if raw is None:
+    if raw is None or not raw.startswith(_opening(max_size)):
         return
     answer, tell = os.pipe()
     try:
