@@ -132,7 +132,11 @@ def absolute(path: Path) -> Path:
 
 
 def absolute_texts(paths: Iterable[Path]) -> list[str]:
-    """`os.path.abspath` of each path, with one look at the working directory for all."""
+    """`os.path.abspath` of each path, with one look at the working directory for all
+    (on POSIX, where `abspath` is that join; elsewhere `abspath` itself)."""
+    paths = list(paths)
+    if os.name != "posix" or all(map(os.path.isabs, paths)):
+        return list(map(os.path.abspath, paths))
     here = os.getcwd()
     join, normal = os.path.join, os.path.normpath
     return [normal(join(here, path)) for path in paths]

@@ -43,7 +43,8 @@ def survey(files: Sequence[Path], settings: Settings, walked: Walked | None = No
         everything = {texts[file]: file for file in listed}
         everything.update((p, f) for p, f in named.items() if f.suffix != ".json")
         every = [(file, key in named) for key, file in everything.items()]
-        return Survey(list(everything), {}, every, configs, None, {}, [])  # in walk order
+        # In walk order, then the files named outside the models folder.
+        return Survey(list(everything), {}, every, configs, None, {}, [])
     shown_models = display(models)
     # Under the working directory, a file is shown as its folder is, and then its name.
     inside = not os.path.isabs(shown_models)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -47,7 +46,7 @@ class Survey(NamedTuple):
     Imports are keyed by their absolute path as text (`os.path.abspath`).
     """
 
-    order: list[str]  # every import, in the order specs are listed; [] when it is `load`'s
+    order: list[str]  # every import, in the order specs are listed
     light: dict[str, Known]  # imports read for their identity only
     load: list[tuple[Path, bool]]  # the others, and whether each was named
     configs: set[Path]  # config files named: their users are checked
@@ -79,8 +78,7 @@ class Survey(NamedTuple):
         if self.cache is not None:
             self._record(full, doubtful, settings)
         specs = []
-        order = self.order or [os.path.abspath(file) for file, _ in self.load]
-        for key in _in_order(order, full.keys() | self.light.keys()):
+        for key in _in_order(self.order, full.keys() | self.light.keys()):
             spec = full.get(key)
             if spec is None:
                 known = self.light.get(key)
