@@ -265,24 +265,53 @@ def test_output_that_cannot_be_written_is_an_error_not_a_success(
         )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
-    assert result.stderr.splitlines()[-1].startswith("error: ")
-    assert "No space left on device" in result.stderr
+    said = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert said == ["error: the output could not be written: No space left on device"]
 
 
-def test_a_closed_stdout_is_one_error_line(repo: Path) -> None:
-    """`modelarts-gitops schema import >&-`: Python has no stdout then; no internal error."""
+@pytest.mark.parametrize("closed", [">&-", "2>&-", ">&- 2>&-"])
+def test_a_closed_standard_stream_is_like_dev_null(repo: Path, closed: str) -> None:
+    """`schema import >&-`: Python has no stdout (or stderr) then; what would go there goes
+    nowhere, and the exit code is the command's, with no internal error."""
+    script = f'exec "$@" {closed}'
+    command = ["sh", "-c", script, "sh", sys.executable, "-m", "validator", "schema", "import"]
     result = subprocess.run(
-        [sys.executable, "-m", "validator", "schema", "import"],
-        cwd=repo,
-        env=BUFFERED,
-        stdout=None,
-        stderr=subprocess.PIPE,
-        text=True,
-        check=False,
-        preexec_fn=lambda: os.close(1),
+        command, cwd=repo, env=BUFFERED, capture_output=True, text=True, check=False
     )
-    assert result.returncode == 1
-    assert result.stderr == "error: the standard output is closed\n"
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert (result.stdout == "") == (">&-" in closed.split())
+
+
+def test_errors_are_not_written_into_a_report_when_stderr_is_closed(repo: Path) -> None:
+    """`validate --format json 2>&- > report.json`: an error line must not land in the
+    report (Python's print would write it to stdout when stderr is None)."""
+    command = [sys.executable, "-m", "validator", "validate", "--format", "json", "nope.yaml"]
+    script = 'exec "$@" 2>&-'
+    result = subprocess.run(
+        ["sh", "-c", script, "sh", *command], cwd=repo, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("args", [["validate", "--nope"], ["validate", "nope.yaml"]])
+def test_errors_to_a_closed_pipe_keep_their_exit_code(repo: Path, args: list[str]) -> None:
+    """`... 2>&1 | head -0`: the usage error (2) stays 2, though its lines had nowhere to go."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "validator", *args],
+            cwd=repo,
+            env=BUFFERED,
+            stdout=writer,
+            stderr=writer,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert result.returncode == 2
 
 
 def test_a_profiler_still_gets_its_exit(repo: Path, tmp_path: Path) -> None:

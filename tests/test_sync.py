@@ -366,7 +366,10 @@ def test_a_sync_whose_output_is_closed_says_it_did_not_finish(models: Path, run:
     assert child.wait(timeout=120) == 1
     assert first.startswith(b"  + ")
     assert "Traceback" not in error and "Exception ignored" not in error
-    assert error.splitlines()[-1].startswith("error: the output was closed before sync finished")
+    assert error.splitlines()[-1] == (
+        "error: the output was closed before sync wrote everything; sync stopped: the changes"
+        " that had not started were not made (run sync again to make them)"
+    )
     assert len(stored(models)) < 303  # it stopped
     again = run("sync")
     assert again.code == 0, again.err
@@ -394,4 +397,30 @@ def test_a_sync_whose_last_lines_cannot_be_written_is_not_a_success(run: Run, mo
         os.close(writer)
     assert result.returncode == 1
     assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr
-    assert result.stderr.startswith("error: the output was closed before sync finished")
+    assert result.stderr == (
+        "error: the output was closed before sync wrote everything; the sync itself finished\n"
+    )
+
+
+def test_a_sync_whose_errors_cannot_be_written_still_fails_with_its_own_code(
+    run: Run, models: Path
+) -> None:
+    """`sync 2>&1 | head -0` with files that fail validation: exit 1, as without the pipe,
+    not Python's 120 from a last flush of stderr."""
+    write(models, "models/demo/1.2.0.yaml", "name: demo\nversion: 1.2\n" * 400)
+    reader, writer = os.pipe()
+    os.close(reader)
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "validator", "sync"],
+            cwd=models,
+            env=environment,
+            stdout=writer,
+            stderr=writer,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert result.returncode == 1
+    assert not (models / DB).exists() or stored(models) == []

@@ -1,3 +1,3 @@
-from validator.cli import run
+from validator.console import run
 
 run()

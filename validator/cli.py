@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import Any, NamedTuple
 
 from validator import __version__
 from validator.errors import Exit, UserError
@@ -96,13 +97,19 @@ def _remember_parsers(parser: argparse.ArgumentParser) -> None:
                 _remember_parsers(sub)
 
 
+class Outcome(NamedTuple):
+    """What a run of the command line came to."""
+
+    command: str | None  # None when argparse answered: a usage error, help, the version
+    code: int
+    said: bool = False  # the output could not all be written, and the run said so
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    return _main(argv)[1]
+    return run_command(argv).code
 
 
-def _main(argv: Sequence[str] | None) -> tuple[str | None, int]:
-    """The command that ran (None when argparse answered: usage, help, version) and its
-    exit code."""
+def run_command(argv: Sequence[str] | None) -> Outcome:
     parser = build_parser(_needed(argv))
     try:
         args, unknown = parser.parse_known_args(argv)
@@ -111,124 +118,105 @@ def _main(argv: Sequence[str] | None) -> tuple[str | None, int]:
         if unknown:  # argparse would report them with the top-level usage
             owner.error(f"unrecognized arguments: {' '.join(unknown)}")
     except SystemExit as exit:  # argparse has printed the usage error (or --help)
-        return None, int(exit.code or 0)
+        return Outcome(None, int(exit.code or 0))
     name = arguments.pop("command")
     if name == "registry":
         name = f"registry {arguments.pop('action')}"
-    return name, _call(name, arguments)
+    return _call(name, arguments)
 
 
-def _call(name: str, arguments: dict[str, Any]) -> int:
+def _call(name: str, arguments: dict[str, Any]) -> Outcome:
     module, function = COMMANDS[name]
     command: Callable[..., int] = getattr(_module(module), function)
     try:
-        return command(**arguments)
+        return Outcome(name, command(**arguments))
     except UserError as error:
         from validator.report.escape import visible  # a path or value may hold ESC sequences
 
+        lines = []
         for problem in getattr(error, "problems", ()):
             where = f"{problem.file}:{problem.line}:{problem.column}"
-            print(visible(f"{where}: {problem.message}"), file=sys.stderr)
+            lines.append(visible(f"{where}: {problem.message}"))
             if problem.suggestion:
-                print(f"    hint: {visible(problem.suggestion)}", file=sys.stderr)
-        print(f"error: {visible(str(error))}", file=sys.stderr)
-        return error.exit_code
+                lines.append(f"    hint: {visible(problem.suggestion)}")
+        _say(*lines, f"error: {visible(str(error))}")
+        return Outcome(name, error.exit_code)
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # the reader left (`| head`): the output is not all there
-        _unfinished(name)
-        return Exit.FINDINGS
-    except Exception as error:
-        return _unexpected(error)
-
-
-# Commands that leave nothing open when they return (no database, no thread, no server):
-# the console script ends them without tearing the interpreter down.
-_READ_ONLY = frozenset({"validate", "rules", "schema"})
-
-
-def run() -> NoReturn:
-    """The console script (and `python -m validator`): `main`, then the exit.
-
-    After a read-only command, the process ends at once, its output flushed: the normal
-    exit frees every module and object first, which is a tenth of a one-file `validate`
-    (about 7 ms), the run a pre-commit hook makes for every commit. Not under a tracer or
-    a profiler (coverage, cProfile): they write what they measured at exit.
-    """
-    if sys.stdout is None:  # `>&-`: every command writes its result there
-        print("error: the standard output is closed", file=sys.stderr)
-        raise SystemExit(Exit.FINDINGS)
-    name, code = _main(None)
-    code = _flushed(name, code)
-    if name in _READ_ONLY and not _observed():
-        os._exit(code)
-    raise SystemExit(code)
-
-
-def _unfinished(name: str | None) -> None:
-    """What a reader that left (`| head`) means for a command that changes the registry."""
-    if name == "sync":  # it stopped at the line it could not write
-        with contextlib.suppress(OSError, ValueError):  # `2>&1 | head`: that pipe, too
-            print(
-                "error: the output was closed before sync finished; the changes that had"
-                " not started were not made (run sync again to make them)",
-                file=sys.stderr,
-            )
-
-
-def _flushed(name: str | None, code: int) -> int:
-    """The exit code once the output is flushed. Output that cannot be written (a reader
-    that left, a full disk) makes it a failure, and is thrown away, so that the exit's own
-    flush cannot fail again with Python's `Exception ignored`."""
-    try:
-        sys.stdout.flush()
-    except ValueError:  # closed: nothing is left to write
-        pass
+        _say("error: interrupted")
+        return Outcome(name, 130)
     except OSError as error:
+        if error.filename is not None or error.errno not in _WRITING:  # a file named, a port
+            return Outcome(name, _unexpected(error))
+        output_failed(name, error, finished=False)  # writing the output, or a report
+        return Outcome(name, Exit.FINDINGS, said=True)
+    except Exception as error:
+        return Outcome(name, _unexpected(error))
+
+
+# How writing fails: the reader left, the disk or the quota is full, the device failed.
+_WRITING = frozenset(
+    getattr(errno, name)
+    for name in ("EPIPE", "ENOSPC", "EDQUOT", "EFBIG", "EIO")
+    if hasattr(errno, name)
+)
+
+
+def output_failed(command: str | None, error: OSError, *, finished: bool) -> None:
+    """One line for output that could not all be written. A reader that left (`| head`)
+    is the user's choice, said nothing of, except for sync: it stops where a line could not
+    be written, or it finished and only its last lines were lost."""
+    if command == "sync":
+        done = (
+            "the sync itself finished"
+            if finished
+            else "sync stopped: the changes that had not started were not made"
+            " (run sync again to make them)"
+        )
         if isinstance(error, BrokenPipeError):
-            if not code:  # a failure already said what it was
-                _unfinished(name)
+            line = f"error: the output was closed before sync wrote everything; {done}"
         else:
-            with contextlib.suppress(OSError, ValueError):
-                reason = error.strerror or error
-                print(f"error: the output could not be written: {reason}", file=sys.stderr)
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        code = code or Exit.FINDINGS
-    if sys.stderr is not None:
-        with contextlib.suppress(OSError, ValueError):
-            sys.stderr.flush()
-    return code
+            line = f"error: the output could not be written ({_reason(error)}); {done}"
+    elif isinstance(error, BrokenPipeError):
+        return
+    else:
+        line = f"error: the output could not be written: {_reason(error)}"
+    _say(line)
 
 
-def _observed() -> bool:
-    return sys.gettrace() is not None or sys.getprofile() is not None or "coverage" in sys.modules
+def _say(*lines: str) -> None:
+    """Lines on stderr, which may itself be gone (`2>&1 | head`): the exit code still says."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in lines:
+            print(line, file=sys.stderr)
+
+
+def _reason(error: OSError) -> str:
+    return str(error.strerror or error)
 
 
 def _unexpected(error: Exception) -> int:
     """The failures no command expects, each said in one line."""
     base = sys.modules.get("validator.registry.base")  # only a registry command raises these
     if base is not None and isinstance(error, base.RegistryError):
-        print(f"error: {error}", file=sys.stderr)
+        _say(f"error: {error}")
         return Exit.FINDINGS
     sqlite3 = sys.modules.get("sqlite3")  # only a command that opened a registry imported it
     if sqlite3 is not None and isinstance(error, sqlite3.Error):
         # a local registry file that is no registry, or damaged
-        print(f"error: the registry database cannot be used: {error}", file=sys.stderr)
+        _say(f"error: the registry database cannot be used: {error}")
         return Exit.FINDINGS
     if isinstance(error, OSError):  # writing the output or a file the user named failed
         from validator.report.escape import visible
 
         where = f" ({error.filename})" if error.filename else ""
-        print(visible(f"error: {error.strerror or error}{where}"), file=sys.stderr)
+        _say(visible(f"error: {error.strerror or error}{where}"))
         return Exit.FINDINGS
     from validator.registry.scrub import scrub
 
     kind = type(error).__name__  # a bug: still one line, never a traceback for the user
     text = scrub(str(error))
-    print(f"error: internal error ({kind}: {text}); please report it", file=sys.stderr)
+    _say(f"error: internal error ({kind}: {text}); please report it")
     return Exit.FINDINGS
 
 
-__all__ = ["Exit", "build_parser", "main", "run"]
+__all__ = ["Exit", "Outcome", "build_parser", "main", "output_failed", "run_command"]
