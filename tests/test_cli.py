@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GOOD_IMPORT, ROOT, Run, write
+from tests.pipes import BUFFERED, first_line_then_leave, into_a_closed_pipe
 from validator.check.registry import RULES
 
 
@@ -194,9 +195,6 @@ def test_help_on_a_terminal_is_as_wide_as_the_terminal(columns: int) -> None:
     assert result.stderr.split() == [str(columns - 2)] * 2
 
 
-BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a hook runs
-
-
 def _many_findings(repo: Path, count: int) -> None:
     for n in range(count):
         text = GOOD_IMPORT.replace("demo-model", f"model-{n:03d}").replace("description:", "descr:")
@@ -229,21 +227,10 @@ def test_a_reader_that_leaves_early_ends_the_run_quietly(repo: Path) -> None:
     `Exception ignored` from a last flush, and exit 1 whenever the pipe broke (in the
     command or at the last flush): the output is not all there, and it had findings."""
     _many_findings(repo, 400)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "validator", "validate"],
-        cwd=repo,
-        env=BUFFERED,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert child.stdout is not None and child.stderr is not None
-    first = child.stdout.readline()
-    child.stdout.close()
-    with child.stderr:
-        error = child.stderr.read()
-    assert child.wait(timeout=60) == 1
+    first, error, code = first_line_then_leave(repo, "validate")
+    assert code == 1
     assert first.startswith(b"models/model-000/1.0.0.yaml:")
-    assert error == b""
+    assert error == ""
 
 
 @pytest.mark.parametrize("args", [["validate"], ["schema", "import"], ["rules"]])
@@ -298,20 +285,7 @@ def test_errors_are_not_written_into_a_report_when_stderr_is_closed(repo: Path) 
 @pytest.mark.parametrize("args", [["validate", "--nope"], ["validate", "nope.yaml"]])
 def test_errors_to_a_closed_pipe_keep_their_exit_code(repo: Path, args: list[str]) -> None:
     """`... 2>&1 | head -0`: the usage error (2) stays 2, though its lines had nowhere to go."""
-    reader, writer = os.pipe()
-    os.close(reader)
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "validator", *args],
-            cwd=repo,
-            env=BUFFERED,
-            stdout=writer,
-            stderr=writer,
-            check=False,
-        )
-    finally:
-        os.close(writer)
-    assert result.returncode == 2
+    assert into_a_closed_pipe(repo, *args, stderr_too=True).returncode == 2
 
 
 def test_a_profiler_still_gets_its_exit(repo: Path, tmp_path: Path) -> None:

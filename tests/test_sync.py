@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GOOD_IMPORT, Run, write
+from tests.pipes import first_line_then_leave, into_a_closed_pipe
 from tests.sync_helpers import stored
 from validator.registry.local import LocalRegistry
 from validator.server.api import ServerConfig
@@ -350,20 +351,8 @@ def test_a_sync_whose_output_is_closed_says_it_did_not_finish(models: Path, run:
     report success: one `error:` line, exit 1; the next sync applies what it did not."""
     for n in range(300):
         add(models, f"bulk-{n:03d}", "1.0.0")
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "validator", "sync"],
-        cwd=models,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert child.stdout is not None and child.stderr is not None
-    first = child.stdout.readline()
-    child.stdout.close()
-    with child.stderr:
-        error = child.stderr.read().decode()
-    assert child.wait(timeout=120) == 1
+    first, error, code = first_line_then_leave(models, "sync")
+    assert code == 1
     assert first.startswith(b"  + ")
     assert "Traceback" not in error and "Exception ignored" not in error
     assert error.splitlines()[-1] == (
@@ -380,23 +369,8 @@ def test_a_sync_whose_last_lines_cannot_be_written_is_not_a_success(run: Run, mo
     """The reader gone before the run starts: the little a sync with nothing to do prints
     waits in Python's buffer until the exit, and fails there."""
     assert run("sync").code == 0
-    reader, writer = os.pipe()
-    os.close(reader)
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "validator", "sync"],
-            cwd=models,
-            env=environment,
-            stdout=writer,
-            stderr=subprocess.PIPE,
-            text=True,
-            check=False,
-        )
-    finally:
-        os.close(writer)
+    result = into_a_closed_pipe(models, "sync")
     assert result.returncode == 1
-    assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr
     assert result.stderr == (
         "error: the output was closed before sync wrote everything; the sync itself finished\n"
     )
@@ -408,19 +382,5 @@ def test_a_sync_whose_errors_cannot_be_written_still_fails_with_its_own_code(
     """`sync 2>&1 | head -0` with files that fail validation: exit 1, as without the pipe,
     not Python's 120 from a last flush of stderr."""
     write(models, "models/demo/1.2.0.yaml", "name: demo\nversion: 1.2\n" * 400)
-    reader, writer = os.pipe()
-    os.close(reader)
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "validator", "sync"],
-            cwd=models,
-            env=environment,
-            stdout=writer,
-            stderr=writer,
-            check=False,
-        )
-    finally:
-        os.close(writer)
-    assert result.returncode == 1
+    assert into_a_closed_pipe(models, "sync", stderr_too=True).returncode == 1
     assert not (models / DB).exists() or stored(models) == []
