@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from tests.conftest import ROOT, load_script
+from tests.json_values import JSON_VALUES, strings
 from validator.check.rules.config import SCHEMA_RULES
 from validator.check.schema import STRUCTURE_RULES, SchemaCheck, plain
 from validator.load.imports import ConfigCache, load_import
@@ -118,30 +118,13 @@ def test_values_the_engines_may_read_differently_go_to_jsonschema(
         assert not IMPORT[0].passes_gate(data)
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    return []
-
-
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-    max_leaves=12,
-)
-
-
 @given(JSON_VALUES)
 def test_plain_means_every_string_printable_without_a_backslash(value: Any) -> None:
     """What the gate relies on, for any JSON value; quotes of both kinds in one string are
     the one case refused beyond it (repr escapes one of them)."""
-    strings = _strings(value)
-    expected = all(s.isprintable() and "\\" not in s for s in strings)
-    both_quotes = any("'" in s and '"' in s for s in strings)
+    found = strings(value)
+    expected = all(s.isprintable() and "\\" not in s for s in found)
+    both_quotes = any("'" in s and '"' in s for s in found)
     assert plain(value) == (expected and not both_quotes)
 
 

@@ -13,6 +13,7 @@ from canned import example
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.json_values import JSON_VALUES, strings
 from validator.registry import answers
 from validator.registry.base import RegistryError
 from validator.registry.scrub import scrub_data
@@ -23,13 +24,7 @@ SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 SHOW = example("show_model.json")
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
-    ),
-    max_leaves=20,
-)
+JSON = JSON_VALUES
 FIELDS = st.sampled_from([*sorted(SHOW), "models", "total_count", "delete_failed_list"])
 
 
@@ -83,16 +78,6 @@ SECRET_TEXT = st.text(
     min_size=4,
     max_size=12,
 ).filter(lambda secret: secret not in "hidden")  # never a part of the `<hidden>` mark
-
-
-def strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in (*strings(k), *strings(v))]
-    if isinstance(value, list):
-        return [s for v in value for s in strings(v)]
-    return []
 
 
 @SETTINGS
