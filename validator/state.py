@@ -84,6 +84,11 @@ def json_cache_entries(raw: bytes, version: str) -> dict[str, Any]:
     return entries if isinstance(entries, dict) else {}
 
 
+def json_cache_opening(version: str) -> bytes:
+    """The first bytes of a cache file `write_json_cache` wrote with `version`."""
+    return b'{"version":' + json.dumps(version).encode() + b","
+
+
 def write_json_cache(path: Path, version: str, entries: dict[str, Any]) -> None:
     """Store `entries` atomically; a cache that cannot be written is skipped, never an error."""
     payload = json.dumps({"version": version, "entries": entries}, separators=(",", ":"))

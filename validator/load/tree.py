@@ -39,7 +39,12 @@ from typing import Any, NamedTuple
 
 from validator import __version__
 from validator.load.identities import flat
-from validator.state import cache_file, json_cache_entries, write_json_cache
+from validator.state import (
+    cache_file,
+    json_cache_entries,
+    json_cache_opening,
+    write_json_cache,
+)
 
 CACHE_NAME = "tree.json"
 FORMAT = 2
@@ -93,11 +98,6 @@ def read(root: Path, models: str, max_size: int) -> Snapshot | None:
         return None
     now = array("q", bytes.fromhex(stored.signed)).tolist()  # equal to the tree's, as compared
     return Snapshot(stored.files, now, stored.names, stored.lines)
-
-
-def _opening(max_size: int) -> bytes:
-    """How a snapshot file of this version begins, as `write_json_cache` writes it."""
-    return b'{"version":' + json.dumps(_version(max_size)).encode() + b","
 
 
 def _raw(root: Path) -> bytes | None:
@@ -175,7 +175,7 @@ def compare_ahead(root: Path, models: str, max_size: int) -> None:
     if not hasattr(os, "fork") or _cpus() < 2 or _threaded():
         return
     raw = _raw(root)
-    if raw is None or not raw.startswith(_opening(max_size)):
+    if raw is None or not raw.startswith(json_cache_opening(_version(max_size))):
         return
     answer, tell = os.pipe()
     try:
