@@ -205,11 +205,11 @@ def _unexpected(error: Exception) -> int:
         # a local registry file that is no registry, or damaged
         _say(f"error: the registry database cannot be used: {error}")
         return Exit.FINDINGS
-    if isinstance(error, OSError):  # writing the output or a file the user named failed
+    if isinstance(error, OSError):  # a file the user named, a port (the output: `_call`)
         from validator.report.escape import visible
 
         where = f" ({error.filename})" if error.filename else ""
-        _say(visible(f"error: {error.strerror or error}{where}"))
+        _say(visible(f"error: {_reason(error)}{where}"))
         return Exit.FINDINGS
     from validator.registry.scrub import scrub
 
