@@ -44,8 +44,8 @@ def _flushed(outcome: Outcome) -> int:
     try:
         sys.stdout.flush()
     except OSError as error:
-        if not outcome.said:
-            output_failed(outcome.command, error, finished=not code)
+        if not outcome.said:  # the command has returned: it ran to its end
+            output_failed(outcome.command, error, finished=True)
         code = _discard(sys.stdout, code)
     except ValueError:  # closed: nothing is left to write
         pass
