@@ -31,15 +31,15 @@ def first_line_then_leave(cwd: Path, *args: str) -> tuple[bytes, str, int]:
 
 
 def into_a_closed_pipe(
-    cwd: Path, *args: str, stderr_too: bool = False
+    cwd: Path, *args: str, stderr_too: bool = False, python: tuple[str, ...] = ("-m", "validator")
 ) -> subprocess.CompletedProcess[str]:
-    """The tool writing into a pipe whose reader has gone before it starts (stderr kept,
-    unless `stderr_too`: `2>&1 | ...`)."""
+    """The tool (or another `python` invocation) writing into a pipe whose reader has gone
+    before it starts (stderr kept, unless `stderr_too`: `2>&1 | ...`)."""
     reader, writer = os.pipe()
     os.close(reader)
     try:
         return subprocess.run(
-            [sys.executable, "-m", "validator", *args],
+            [sys.executable, *python, *args],
             cwd=cwd,
             env=BUFFERED,
             stdout=writer,

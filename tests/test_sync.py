@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GOOD_IMPORT, Run, write
-from tests.pipes import BUFFERED, first_line_then_leave, into_a_closed_pipe
+from tests.pipes import first_line_then_leave, into_a_closed_pipe
 from tests.sync_helpers import stored
 from validator.registry.local import LocalRegistry
 from validator.server.api import ServerConfig
@@ -398,20 +398,7 @@ print(_flushed(Outcome("sync", 1)), file=sys.stderr)
 def test_a_failed_sync_whose_summary_is_lost_says_it_ran_to_its_end(tmp_path: Path) -> None:
     """A sync that returned (one change failed) and then lost its summary line to a closed
     pipe did not stop early: it says the sync finished, and keeps its exit code."""
-    reader, writer = os.pipe()
-    os.close(reader)
-    try:
-        result = subprocess.run(
-            [sys.executable, "-c", LAST_FLUSH],
-            cwd=tmp_path,
-            env=BUFFERED,
-            stdout=writer,
-            stderr=subprocess.PIPE,
-            text=True,
-            check=False,
-        )
-    finally:
-        os.close(writer)
+    result = into_a_closed_pipe(tmp_path, python=("-c", LAST_FLUSH))
     assert result.stderr.splitlines() == [
         "error: the output was closed before sync wrote everything; the sync itself finished",
         "1",
