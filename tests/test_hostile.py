@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GOOD_IMPORT, Run, write
+from tests.sync_helpers import commit
 from tests.test_sync import TOKEN as SYNC_TOKEN
 from tests.test_sync import signal_after_first_result
 from validator.registry.base import ModelSpec
@@ -62,6 +63,27 @@ def test_a_config_symlink_loop_is_located(run: Run, repo: Path) -> None:
         "models/demo-model/1.0.0.yaml:7:9: MA403 error config path `loop.json` is a symlink loop"
         in result.out
     )
+
+
+def test_an_import_that_is_a_symlink_loop_is_located_in_every_kind_of_run(
+    run: Run, repo: Path
+) -> None:
+    """Python 3.11's `Path.resolve()` raises on a loop; it used to end the run in an
+    internal error, named on the command line or not, and under --changed-only."""
+    write(repo, "models/demo-model/1.0.0.yaml", GOOD_IMPORT)
+    commit(repo, "one import")
+    (repo / "models/demo-model/2.0.0.yaml").symlink_to("3.0.0.yaml")
+    (repo / "models/demo-model/3.0.0.yaml").symlink_to("2.0.0.yaml")
+    loop = "MA001 error cannot read the file: Too many levels of symbolic links"
+    for args in (
+        ["validate"],
+        ["validate", "models/demo-model/2.0.0.yaml"],
+        ["validate", "--base", "HEAD", "--changed-only"],
+    ):
+        result = run(*args)
+        assert (result.code, result.err) == (1, ""), args
+        assert f"models/demo-model/2.0.0.yaml:1:1: {loop}" in result.out, args
+    assert "models/demo-model/1.0.0.yaml" not in run("validate").out  # the good one is fine
 
 
 def test_a_newline_in_a_file_name_cannot_forge_output_lines(

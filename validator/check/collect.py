@@ -66,7 +66,7 @@ def collect_files(
             if walked is not None:
                 walked[absolute(path)] = found
             files.extend(found)
-        elif path.is_file():
+        elif path.is_file() or os.path.lexists(path):  # a FIFO, a symlink loop: the loader says
             files.append(path)
         else:
             raise UserError(f"{path}: no such file or folder")

@@ -20,6 +20,7 @@ from validator.check.subject import ConfigUse, Repository, Spec, absolute, slim
 from validator.diagnostics import Located
 from validator.load.document import Document
 from validator.load.imports import ConfigCache, LoadedImport, Places, load_import
+from validator.paths import resolved
 from validator.settings import Settings
 
 if TYPE_CHECKING:  # git_base is needed for --base only
@@ -149,7 +150,7 @@ def _changed(loaded: LoadedImport, changed: set[Path] | None) -> bool:
     """With `--changed-only`: the import file changed, or the config file it uses did."""
     if changed is None:
         return True
-    return loaded.file.resolve() in changed or loaded.config_file in changed
+    return resolved(loaded.file) in changed or loaded.config_file in changed
 
 
 def _config_uses(specs: Iterable[Spec], settings: Settings) -> Iterator[ConfigUse]:

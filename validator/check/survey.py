@@ -28,12 +28,13 @@ from validator.load import tree
 from validator.load.document import display
 from validator.load.folders import FolderCache, walk_folders
 from validator.load.identities import Identity, IdentityCache, flat, signature
+from validator.paths import resolved
 from validator.settings import Settings
 
 
 def survey(files: Sequence[Path], settings: Settings, walked: Walked | None = None) -> Survey:
     named = dict(zip(absolute_texts(files), files, strict=True))
-    configs = {Path(p).resolve() for p, f in named.items() if f.suffix == ".json"}
+    configs = {resolved(p) for p, f in named.items() if f.suffix == ".json"}
     models = absolute(settings.root / settings.models_dir)
     if walked is not None and models in walked:  # `validate models`: the walk is done
         listed = walked[models]
@@ -163,4 +164,4 @@ def _survey_file(
 def _uses(config: str | None, file: str, configs: set[Path]) -> bool:
     if not configs or config is None:
         return False
-    return (Path(os.path.dirname(file)) / config).resolve() in configs
+    return resolved(os.path.join(os.path.dirname(file), config)) in configs

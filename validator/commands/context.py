@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from validator.paths import resolved
 from validator.settings import CONFIG_NAMES, TOOL_TABLE, Settings, load_settings
 
 
@@ -26,7 +27,7 @@ def find_root(start: Path) -> Path:
     file or a `models` folder, so that files beside `start` are inside it; else `start`'s
     own folder.
     """
-    start = start.resolve()
+    start = resolved(start)
     folder = start if start.is_dir() else start.parent
     ancestors = (folder, *folder.parents)
     for candidate in ancestors:

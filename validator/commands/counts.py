@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from validator.load.folders import SUFFIXES
+from validator.paths import resolved
 from validator.settings import Settings
 
 CHECKED_SUFFIXES = (*SUFFIXES, ".json")
@@ -24,14 +25,14 @@ def config_of(file: Path) -> Path | bool | None:
     light = read_light(file, display(file))
     if light is None:
         return False  # not readable the light way; the full check decides
-    return (file.parent / light.config).resolve() if light.config else None
+    return resolved(file.parent / light.config) if light.config else None
 
 
 def reported_changed(files: Sequence[Path], changed: set[Path]) -> list[Path]:
     """The files `--changed-only` reports on: changed, or an import whose config changed."""
     reported = []
     for file in files:
-        if file.resolve() in changed:
+        if resolved(file) in changed:
             reported.append(file)
         elif file.suffix in SUFFIXES:
             config = config_of(file)
@@ -42,7 +43,7 @@ def reported_changed(files: Sequence[Path], changed: set[Path]) -> list[Path]:
 
 def unused_configs(files: Sequence[Path], settings: Settings) -> list[Path]:
     """Config files among `files` that no import under the models folder (or named) uses."""
-    named = {f.resolve(): f for f in files if f.suffix == ".json"}
+    named = {resolved(f): f for f in files if f.suffix == ".json"}
     if not named:
         return []
     from validator.check.run import collect_files

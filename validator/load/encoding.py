@@ -14,16 +14,24 @@ from validator.diagnostics import Located
 from validator.load.document import line_column
 
 
-def read_file(path: Path, shown: str, max_size: int, rule: str = "MA001") -> bytes | Located:
+def read_file(
+    path: Path,
+    shown: str,
+    max_size: int,
+    rule: str = "MA001",
+    *,
+    info: os.stat_result | None = None,
+) -> bytes | Located:
     """A file's bytes, or why they cannot be had, without ever reading more than the limit.
 
     A symlink to /dev/zero or a FIFO named like an import must not hang or exhaust memory:
     only what `stat` calls a regular file is opened, what was opened is checked again (a
     FIFO put in its place since cannot block the open: O_NONBLOCK), and never more than
-    `max_size + 1` bytes are read.
+    `max_size + 1` bytes are read. `info`, when given, is the `stat` the caller already
+    made of the path (an `lstat` of what is not a symlink is one).
     """
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        if not stat.S_ISREG((info or os.stat(path)).st_mode):
             return _not_regular(shown, rule)
         try:
             fd = os.open(path, _READ_FLAGS | _NONBLOCK)

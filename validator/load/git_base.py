@@ -16,6 +16,7 @@ from validator.errors import UserError
 from validator.load.folders import SUFFIXES
 from validator.load.json_file import load_json
 from validator.load.yaml_file import load_yaml
+from validator.paths import resolved
 
 Key = tuple[str, str]
 
@@ -112,6 +113,6 @@ def changed_paths(root: Path, ref: str) -> set[Path]:
         paths: Sequence[str] = [
             p for d in commit.diff(None) for p in (d.a_path, d.b_path) if p is not None
         ]
-        return {(root / p).resolve() for p in [*paths, *repo.untracked_files]}
+        return {resolved(root / p) for p in [*paths, *repo.untracked_files]}
     finally:
         repo.close()

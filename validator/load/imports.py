@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import posixpath
+import stat
 from pathlib import Path
 
 from validator.diagnostics import Located, suggest
@@ -16,6 +17,7 @@ from validator.load.document import Document, display
 from validator.load.encoding import read_file
 from validator.load.json_file import load_json
 from validator.load.yaml_file import load_yaml
+from validator.paths import resolved
 
 
 class LoadedImport:
@@ -55,10 +57,16 @@ def _load_import(
     file: Path, root: Path, max_size: int, cache: ConfigCache, places: Places | None
 ) -> LoadedImport:
     name = display(file)
-    if file.is_symlink() and not file.resolve().is_relative_to(root.resolve()):
-        message = "the file is a symlink to outside the repository; it is not read"
-        return LoadedImport(file, None, [Located(name, 1, 1, "MA013", message)])
-    raw = read_file(file, name, max_size)
+    try:
+        info: os.stat_result | None = os.lstat(file)
+    except OSError:
+        info = None  # read_file says why it cannot be read
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        info = None  # its target is what is read
+        if not resolved(file).is_relative_to(resolved(root)):  # a loop: the read reports it
+            message = "the file is a symlink to outside the repository; it is not read"
+            return LoadedImport(file, None, [Located(name, 1, 1, "MA013", message)])
+    raw = read_file(file, name, max_size, info=info)
     if isinstance(raw, Located):
         return LoadedImport(file, None, [raw])
     document, problems = load_yaml(raw, name, max_size)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from validator.check.rules.identity import version_problem
+from validator.paths import resolved
 from validator.registry.base import ModelSpec, RegistryModel
 
 NAME = re.compile(r"[A-Za-z0-9_\u3400-\u4dbf\u4e00-\u9fff-]{1,64}")
@@ -26,7 +27,7 @@ DEPLOYMENT_TYPES = ("real-time", "batch")  # what a model import file can declar
 def schema_header(folder: Path) -> str:
     """The editor's `$schema` comment for files in `folder/<name>/`, when the repository
     holding `folder` has the schema (searched upwards); otherwise no comment at all."""
-    start = folder.resolve()
+    start = resolved(folder)
     for parent in (start, *start.parents):
         if (parent / SCHEMA_FILE).is_file():
             relative = os.path.relpath(parent / SCHEMA_FILE, start / "name")
