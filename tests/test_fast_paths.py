@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +17,7 @@ from hypothesis import strategies as st
 from validator.check.rules.identity import NAME_CHAR, name_text
 from validator.diagnostics import Located
 from validator.load import json_file
-from validator.load.document import Document, Position
+from validator.load.document import Document, Position, display
 from validator.load.encoding import MAX_VALUES
 from validator.load.json_file import load_json
 from validator.load.json_scan import MAX_DEPTH, Scanner
@@ -116,3 +120,29 @@ def _eager(raw: bytes) -> tuple[Document | None, list[Located]]:
         return load_json(raw, "config.json", 1 << 22)
     finally:
         json_file.within_limits = saved
+
+
+_PARTS = st.sampled_from(["models", "m", "..", ".", "..x", "", "1.0.0.yaml", "a b"])
+
+
+@given(
+    parts=st.lists(_PARTS, max_size=6),
+    rooted=st.booleans(),
+    here=st.sampled_from([".", "models", "models/m"]),
+)
+@example(parts=["..", "models", "m", "1.0.0.yaml"], rooted=False, here="models")
+@example(parts=[".", ""], rooted=False, here=".")
+def test_display_is_the_path_relative_to_the_working_directory(
+    parts: list[str], rooted: bool, here: str
+) -> None:
+    """What `display` shows is what `os.path.relpath` makes of the absolute path, unless
+    that climbs out of the working directory: then the absolute path itself."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "models" / "m").mkdir(parents=True)
+        with contextlib.chdir(Path(folder) / here):
+            text = ("/" if rooted else "") + "/".join(parts)
+            absolute = os.path.abspath(text)
+            relative = os.path.relpath(absolute, os.getcwd())
+            expected = absolute if relative.startswith("..") else relative
+            assert display(Path(text)) == expected
+            assert display(text) == expected  # type: ignore[arg-type]

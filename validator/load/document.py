@@ -105,9 +105,15 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
 def display(path: Path) -> str:
     """How a file is named in diagnostics: relative to the working directory when inside it.
 
-    Hot (once per file): a path under the working directory is cut as text, which is what
-    `os.path.relpath` gives there, and pathlib is left for the rest.
+    Hot (once per file): a relative path that does not climb out is that path, normalized,
+    as `os.path.relpath` of its absolute form gives on POSIX (without a look at the working
+    directory); another under the working directory is cut as text; pathlib is left for
+    the rest.
     """
+    if os.sep == "/" and not os.path.isabs(path):
+        relative = os.path.normpath(path)
+        if not relative.startswith(".."):
+            return relative
     absolute = os.path.abspath(path)
     here = os.getcwd()
     inside = here.rstrip("/") + "/"
