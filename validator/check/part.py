@@ -82,7 +82,7 @@ def check_part(
     per_import = [r for r in checks("repository") if r.id in PER_IMPORT] if base else []
     for index, (file, named) in enumerate(load):
         shared.enter(os.path.dirname(file))
-        loaded = load_import(file, settings.root, settings.max_file_size, cache, places)
+        loaded = load_import(file, settings.root, settings.max_file_size, cache, places, lazy=True)
         target = (named or loaded.config_file in configs) and _changed(loaded, changed)
         if target:
             located.extend(loaded.problems)

@@ -38,15 +38,22 @@ ConfigCache = dict[Path, tuple[Document | None, list[Located], Path]]
 
 
 def load_import(
-    file: Path, root: Path, max_size: int, cache: ConfigCache, places: Places | None = None
+    file: Path,
+    root: Path,
+    max_size: int,
+    cache: ConfigCache,
+    places: Places | None = None,
+    *,
+    lazy: bool = False,
 ) -> LoadedImport:
     """The file and its config, read; a loader bug is one located finding, not a crash.
 
     `places`, when given, remembers where each config path leads from each folder: a run
-    resolves a config path once for all the imports of a folder that name it.
+    resolves a config path once for all the imports of a folder that name it. `lazy` is
+    `load_yaml`'s: for an import whose document is dropped once its rules have run.
     """
     try:
-        return _load_import(file, root, max_size, cache, places)
+        return _load_import(file, root, max_size, cache, places, lazy)
     except (OSError, RecursionError, ValueError, TypeError, KeyError, IndexError) as error:
         reason = f"{type(error).__name__}: {str(error)[:200]}"
         message = f"the file could not be read ({reason}); please report this as a bug"
@@ -54,7 +61,7 @@ def load_import(
 
 
 def _load_import(
-    file: Path, root: Path, max_size: int, cache: ConfigCache, places: Places | None
+    file: Path, root: Path, max_size: int, cache: ConfigCache, places: Places | None, lazy: bool
 ) -> LoadedImport:
     name = display(file)
     try:
@@ -69,7 +76,7 @@ def _load_import(
     raw = read_file(file, name, max_size, info=info)
     if isinstance(raw, Located):
         return LoadedImport(file, None, [raw])
-    document, problems = load_yaml(raw, name, max_size)
+    document, problems = load_yaml(raw, name, max_size, lazy=lazy)
     loaded = LoadedImport(file, document, problems)
     if document is None or not isinstance(document.data, dict):
         return loaded

@@ -3,20 +3,27 @@
 libyaml composes the node tree (every node carries its mark); one pass over
 that tree (`yaml_nodes.Builder`) builds plain data and the position index, and rejects
 what a model import never needs: aliases (so an alias bomb never expands), merge keys,
-foreign tags, duplicate keys, deep nesting. Here come the checks before it (size,
-UTF-8, the value limit) and the wording of libyaml's errors. Every failure becomes a
-located MA0xx finding; nothing here raises for bad input.
+foreign tags, duplicate keys, deep nesting. A document that is dropped once its rules
+have run can skip the position index: `yaml_tree` makes its data alone and reads a
+position from the tree when one is asked for, and leaves anything unusual to the builder.
+Here come the checks before it (size, UTF-8, the value limit) and the wording of
+libyaml's errors. Every failure becomes a located MA0xx finding; nothing here raises for
+bad input.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import yaml
 from yaml.nodes import MappingNode, SequenceNode
 
-from validator.diagnostics import Located
+from validator.diagnostics import DataPath, Located
 from validator.load.document import Document, Position, inline_ignores, line_column
 from validator.load.encoding import MAX_VALUES, decode, too_many_values
 from validator.load.yaml_nodes import Abort, Builder, Loader, start_of
+from validator.load.yaml_tree import TreePositions, TreeRaw, Unusual, plain_data
 
 
 def _indented_by_tab(text: str, line: int, column: int) -> bool:
@@ -57,8 +64,15 @@ def _too_many_values(raw: bytes, path: str) -> Located | None:
     return None
 
 
-def load_yaml(raw: bytes, path: str, max_size: int) -> tuple[Document | None, list[Located]]:
-    """Parse one file. A None document means the file could not be read at all."""
+def load_yaml(
+    raw: bytes, path: str, max_size: int, *, lazy: bool = False
+) -> tuple[Document | None, list[Located]]:
+    """Parse one file. A None document means the file could not be read at all.
+
+    With `lazy`, the document's positions are read from the node tree when asked, for a
+    file whose tree holds nothing unusual (`yaml_tree`): the tree is kept as long as the
+    document, so it suits a document dropped once its rules have run.
+    """
 
     def fail(
         line: int, column: int, rule: str, msg: str, hint: str | None = None
@@ -100,18 +114,33 @@ def load_yaml(raw: bytes, path: str, max_size: int) -> tuple[Document | None, li
         kind = "a list" if isinstance(node, SequenceNode) else "a single value"
         message = f"the top level is {kind}; a model import is a mapping"
         return fail(*start_of(node), "MA003", message)
-    builder = Builder(path, b"*" in raw)
-    builder.positions[()] = Position(*start_of(node))
-    try:
-        data = builder.build(node, (), 0)
-    except Abort as abort:
-        return fail(*abort.located)
-    except (ValueError, RecursionError, yaml.YAMLError) as error:
-        return fail(1, 1, "MA001", f"YAML value could not be read: {error}")
+    tree = _lazy_data(node) if lazy and b"*" not in raw else None  # no `*`: no alias
+    positions: Mapping[DataPath, Position]
+    values: Mapping[DataPath, str]
+    if tree is not None:
+        data, positions, values, problems = tree, TreePositions(node), TreeRaw(node), []
+    else:
+        builder = Builder(path, b"*" in raw)
+        builder.positions[()] = Position(*start_of(node))
+        try:
+            data = builder.build(node, (), 0)
+        except Abort as abort:
+            return fail(*abort.located)
+        except (ValueError, RecursionError, yaml.YAMLError) as error:
+            return fail(1, 1, "MA001", f"YAML value could not be read: {error}")
+        positions, values, problems = builder.positions, builder.raw, builder.problems
     ignores = inline_ignores(text)
     if ignores:  # an id that names no rule would suppress nothing, silently
         from validator.check.rule_ids import inline_problems
 
-        builder.problems.extend(inline_problems(text, path))
-    document = Document(path, data, builder.positions, builder.raw, ignores)
-    return document, builder.problems
+        problems.extend(inline_problems(text, path))
+    return Document(path, data, positions, values, ignores), problems
+
+
+def _lazy_data(node: MappingNode) -> dict[str, Any] | None:
+    """The data of a tree `plain_data` can take, None for one only the builder can."""
+    try:
+        data: dict[str, Any] = plain_data(node)
+    except Unusual:
+        return None
+    return data

@@ -23,21 +23,21 @@ from validator.load.document import Position
 
 MAX_DEPTH = 64
 MAX_INT_DIGITS = 40
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
+MAP = "tag:yaml.org,2002:map"
+SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
-_STR = "tag:yaml.org,2002:str"
-_TEXT_TAGS = {_STR, "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
-_PLAIN_TAGS = {
+STR = "tag:yaml.org,2002:str"
+TEXT_TAGS = {STR, "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
+PLAIN_TAGS = {
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:bool",
 }
-_KEY_TAGS = _TEXT_TAGS | _PLAIN_TAGS
-_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+_KEY_TAGS = TEXT_TAGS | PLAIN_TAGS
+YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _constructor = yaml.SafeLoader("")
-_CONSTRUCT = {  # the constructor's own methods, called directly: construct_object is slower
+CONSTRUCT = {  # the constructor's own methods, called directly: construct_object is slower
     "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
     "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
     "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
@@ -69,7 +69,7 @@ class Loader(_Base):
                     _RESOLVED[value] = tag
             return tag
         if _NO_PATHS:
-            return _STR if kind is ScalarNode else _SEQ if kind is SequenceNode else _MAP
+            return STR if kind is ScalarNode else SEQ if kind is SequenceNode else MAP
         return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
 
 
@@ -130,24 +130,24 @@ class Builder:
                 )
             self.seen.add(id(node))
         if type(node) is ScalarNode:
-            return node.value if node.tag == _STR else self._scalar(node, path)
+            return node.value if node.tag == STR else self._scalar(node, path)
         if type(node) is MappingNode:
             return self._mapping(node, path, depth)
-        self._check_tag(node, _SEQ)
+        self._check_tag(node, SEQ)
         items = []
         positions, inline = self.positions, self.seen is None and depth < MAX_DEPTH
         for index, item in enumerate(node.value):
             mark = item.start_mark
             child = (*path, index)
             positions[child] = _new(Position, (mark.line + 1, mark.column + 1, None, None))
-            if inline and type(item) is ScalarNode and item.tag == _STR:
+            if inline and type(item) is ScalarNode and item.tag == STR:
                 items.append(item.value)
             else:
                 items.append(self.build(item, child, depth + 1, used_at=node))
         return items
 
     def _mapping(self, node: MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
-        self._check_tag(node, _MAP)
+        self._check_tag(node, MAP)
         out: dict[str, Any] = {}
         positions, inline = self.positions, self.seen is None and depth < MAX_DEPTH
         for key_node, value_node in node.value:
@@ -177,7 +177,7 @@ class Builder:
                     key_mark.column + 1,
                 ),
             )
-            if inline and type(value_node) is ScalarNode and value_node.tag == _STR:
+            if inline and type(value_node) is ScalarNode and value_node.tag == STR:
                 out[key] = value_node.value
             else:
                 out[key] = self.build(value_node, child, depth + 1, used_at=key_node)
@@ -189,14 +189,14 @@ class Builder:
 
     def _scalar(self, node: ScalarNode, path: DataPath) -> Any:
         tag = node.tag
-        if tag in _TEXT_TAGS:
+        if tag in TEXT_TAGS:
             return node.value
-        if tag not in _PLAIN_TAGS:
+        if tag not in PLAIN_TAGS:
             raise Abort(
                 *start_of(node), "MA006", f"tag `{_short(tag)}` is not allowed", "remove the tag"
             )
         self.raw[path] = node.value
-        if tag.endswith(":bool") and node.value.lower() in _YAML11_BOOLS:
+        if tag.endswith(":bool") and node.value.lower() in YAML11_BOOLS:
             self.report(
                 node,
                 "MA011",
@@ -208,7 +208,7 @@ class Builder:
             message = f"number with {len(node.value)} digits is too long"
             raise Abort(*start_of(node), "MA012", message)
         try:
-            return _CONSTRUCT[tag](node)
+            return CONSTRUCT[tag](node)
         except (KeyError, IndexError, ValueError):  # `!!bool maybe`, an empty `!!int`, `0b_`
             shown = f"`{node.value}`" if node.value else "an empty value"
             raise Abort(
