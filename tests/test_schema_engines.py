@@ -17,7 +17,7 @@ from hypothesis import given
 from tests.conftest import ROOT, load_script
 from tests.json_values import JSON_VALUES, strings
 from validator.check.rules.config import SCHEMA_RULES
-from validator.check.schema import STRUCTURE_RULES, SchemaCheck, plain
+from validator.check.schema import STRUCTURE_RULES, SchemaCheck, plain, unpatterned
 from validator.load.imports import ConfigCache, load_import
 from validator.schemas import load_schema
 
@@ -116,6 +116,35 @@ def test_values_the_engines_may_read_differently_go_to_jsonschema(
     _same(IMPORT, data)
     if not plain(data):
         assert not IMPORT[0].passes_gate(data)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("config", {"model_type": "Image", "apis": [{"url": "/a\tb\n", "k\x1c": "\u2028"}]}),
+        ("source", {"image": "swr.eu-de.otc.t-systems.com/team/demo:1.0.0\n"}),
+        ("source", {"image": "a\\b", "copy\x85": True}),
+        ("min_inference_specs", {"cpu\t": 1}),
+        ("deployment_types", ["real-time\n"]),
+    ],
+)
+def test_text_no_pattern_reads_is_left_to_the_gate(key: str, value: Any) -> None:
+    """The import schema's patterns never reach these values: whatever characters they
+    hold, the gate decides, and its answer is jsonschema's."""
+    data = {**VALID, key: value}
+    assert not plain(data)
+    _same(IMPORT, data)
+    if key == "config":
+        assert IMPORT[0].passes_gate(data)  # an inline config is most of an import
+
+
+def test_only_plain_structure_at_the_top_lets_a_value_skip_the_text_check() -> None:
+    text = {"type": "string"}
+    assert unpatterned({"type": "object", "properties": {"a": text}}) == {"a"}
+    assert unpatterned({"properties": {"a": {"items": {"pattern": "x"}}, "b": text}}) == {"b"}
+    assert unpatterned({"properties": {"a": {"$ref": "#/x"}}}) == frozenset()
+    for top in ({"patternProperties": {}}, {"allOf": []}, {"additionalProperties": text}):
+        assert unpatterned({**top, "properties": {"a": text}}) == frozenset()
 
 
 @given(JSON_VALUES)

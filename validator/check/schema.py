@@ -10,8 +10,8 @@ validator (jsonschema-rs, when it can be imported) serves as a gate in front of 
 document it finds valid has no findings, and only the others are explained by
 jsonschema, which is then imported. The gate is trusted only where both engines read the
 schemas' patterns alike: Rust's white-space class and `$` differ from Python's on control characters
-and on separators other than the space, so a document holding such a character is
-always given to jsonschema.
+and on separators other than the space, so a document holding such a character where a
+pattern can read it is always given to jsonschema.
 """
 
 from __future__ import annotations
@@ -59,6 +59,38 @@ def plain(value: Any) -> bool:
         return False
 
 
+# Keywords of a schema that apply no subschema to its instance, nor to its properties'
+# values but through `properties` (with `additionalProperties` true or false).
+_LOCAL = {"$schema", "$id", "$comment", "title", "description", "type", "required", "properties"}
+_LOCAL |= {"additionalProperties"}  # when true or false (checked)
+# Keywords that let a pattern read a string, or lead to a schema not seen here.
+_PATTERNS = {"pattern", "patternProperties", "propertyNames", "$ref", "$dynamicRef"}
+
+
+def unpatterned(schema: Mapping[str, Any]) -> frozenset[str]:
+    """The top-level properties of `schema` whose values no pattern reads.
+
+    Only patterns need `plain` text (see the module's docstring), so the gate leaves the
+    values of these out of that check: a config written inline is most of an import,
+    and the import schema takes any mapping there. None unless every keyword at the top
+    is plain structure, so that nothing else reaches those values.
+    """
+    if any(k not in _LOCAL and not k.startswith("x-") for k in schema):
+        return frozenset()
+    if not isinstance(schema.get("additionalProperties", True), bool):
+        return frozenset()
+    properties = schema.get("properties", {})
+    return frozenset(k for k, sub in properties.items() if not _patterned(sub))
+
+
+def _patterned(schema: Any) -> bool:
+    if isinstance(schema, dict):
+        return any(k in _PATTERNS or _patterned(v) for k, v in schema.items())
+    if isinstance(schema, list):
+        return any(map(_patterned, schema))
+    return False
+
+
 class SchemaCheck:
     """One compiled validator per schema; `rules` maps error kinds to rule ids."""
 
@@ -66,6 +98,7 @@ class SchemaCheck:
         self.schema = schema
         self.rules = rules
         self.gate = compiled_gate(schema)
+        self.unpatterned = unpatterned(schema)
         self._validator: Validator | None = None
         self._memo: dict[str, list[Finding]] = {}
 
@@ -80,7 +113,14 @@ class SchemaCheck:
 
     def passes_gate(self, instance: Any) -> bool:
         """True when the compiled validator vouches that `instance` has no errors."""
-        if self.gate is None or not plain(instance):
+        if self.gate is None:
+            return False
+        read = instance
+        if self.unpatterned and type(instance) is dict:  # keys, and what patterns can see
+            read = [
+                item if item[0] not in self.unpatterned else item[0] for item in instance.items()
+            ]
+        if not plain(read):
             return False
         try:
             return self.gate(instance)

@@ -41,9 +41,6 @@ class Unusual(Exception):
     """The tree holds something only the builder words: it is built again by the builder."""
 
 
-_UNUSUAL = Unusual()  # raised often enough in hostile input to be made once
-
-
 def plain_data(node: Node, depth: int = 0) -> Any:
     """The data of a tree without aliases (no `*` in its text), as the builder makes it.
 
@@ -52,14 +49,14 @@ def plain_data(node: Node, depth: int = 0) -> Any:
     kind = type(node)
     if kind is MappingNode:
         if node.tag != MAP or depth >= MAX_DEPTH:
-            raise _UNUSUAL
+            raise Unusual
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag != STR or type(key_node) is not ScalarNode:
-                raise _UNUSUAL
+                raise Unusual
             key = key_node.value
             if key in out:
-                raise _UNUSUAL
+                raise Unusual
             if value_node.tag == STR and type(value_node) is ScalarNode:
                 out[key] = value_node.value
             else:
@@ -67,7 +64,7 @@ def plain_data(node: Node, depth: int = 0) -> Any:
         return out
     if kind is SequenceNode:
         if node.tag != SEQ or depth >= MAX_DEPTH:
-            raise _UNUSUAL
+            raise Unusual
         return [
             item.value
             if item.tag == STR and type(item) is ScalarNode
@@ -85,13 +82,13 @@ def _scalar(node: ScalarNode) -> Any:
         return value
     make = CONSTRUCT.get(tag)
     if make is None or len(value) > MAX_INT_DIGITS:
-        raise _UNUSUAL
+        raise Unusual
     if tag == _BOOL and value.lower() in YAML11_BOOLS:
-        raise _UNUSUAL
+        raise Unusual
     try:
         return make(node)
     except (KeyError, IndexError, ValueError):
-        raise _UNUSUAL from None
+        raise Unusual from None
 
 
 def _decimal(text: str) -> bool:
