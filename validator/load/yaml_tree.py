@@ -14,7 +14,7 @@ the builder, which says where and why.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -119,13 +119,34 @@ def _walk(root: Node, path: DataPath) -> tuple[Node, Node | None]:
     return node, key_node
 
 
-class TreePositions(Mapping[DataPath, Position]):
-    """The position of each value of a tree `plain_data` took, found when asked."""
+V = TypeVar("V")
+
+
+class _TreeView(Mapping[DataPath, V]):
+    """A mapping by data path, answered from a node tree; listing it builds the index."""
 
     __slots__ = ("root",)
 
     def __init__(self, root: Node) -> None:
         self.root = root
+
+    def _index(self) -> Mapping[DataPath, V]:
+        raise NotImplementedError
+
+    def __getitem__(self, path: DataPath) -> V:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[DataPath]:
+        return iter(self._index())
+
+    def __len__(self) -> int:
+        return len(self._index())
+
+
+class TreePositions(_TreeView[Position]):
+    """The position of each value of a tree `plain_data` took, found when asked."""
+
+    __slots__ = ()
 
     def __getitem__(self, path: DataPath) -> Position:
         node, key_node = _walk(self.root, path)
@@ -135,20 +156,14 @@ class TreePositions(Mapping[DataPath, Position]):
         key = key_node.start_mark
         return Position(mark.line + 1, mark.column + 1, key.line + 1, key.column + 1)
 
-    def __iter__(self) -> Iterator[DataPath]:
-        return iter(_built(self.root).positions)
-
-    def __len__(self) -> int:
-        return len(_built(self.root).positions)
+    def _index(self) -> Mapping[DataPath, Position]:
+        return _built(self.root).positions
 
 
-class TreeRaw(Mapping[DataPath, str]):
+class TreeRaw(_TreeView[str]):
     """The text of each value of a tree that YAML read as something other than text."""
 
-    __slots__ = ("root",)
-
-    def __init__(self, root: Node) -> None:
-        self.root = root
+    __slots__ = ()
 
     def __getitem__(self, path: DataPath) -> str:
         node, _ = _walk(self.root, path)
@@ -156,11 +171,8 @@ class TreeRaw(Mapping[DataPath, str]):
             raise KeyError(path)
         return str(node.value)
 
-    def __iter__(self) -> Iterator[DataPath]:
-        return iter(_built(self.root).raw)
-
-    def __len__(self) -> int:
-        return len(_built(self.root).raw)
+    def _index(self) -> Mapping[DataPath, str]:
+        return _built(self.root).raw
 
 
 def _built(root: Node) -> Builder:
