@@ -47,10 +47,11 @@ def test_an_import_symlink_to_outside_the_repository_is_not_read(
     secret.write_text("name: s3cr3t-value\n")
     (repo / "models/demo-model").mkdir(parents=True)
     (repo / "models/demo-model/1.0.0.yaml").symlink_to(secret)
-    result = run("validate")
-    assert result.code == 1
-    assert "models/demo-model/1.0.0.yaml:1:1: MA013 error" in result.out
-    assert "s3cr3t" not in result.out
+    for args in (["validate"], ["validate", "models/demo-model/1.0.0.yaml"]):  # named too
+        result = run(*args)
+        assert result.code == 1
+        assert "models/demo-model/1.0.0.yaml:1:1: MA013 error" in result.out
+        assert "s3cr3t" not in result.out
 
 
 def test_a_config_symlink_loop_is_located(run: Run, repo: Path) -> None:
@@ -84,6 +85,27 @@ def test_an_import_that_is_a_symlink_loop_is_located_in_every_kind_of_run(
         assert (result.code, result.err) == (1, ""), args
         assert f"models/demo-model/2.0.0.yaml:1:1: {loop}" in result.out, args
     assert "models/demo-model/1.0.0.yaml" not in run("validate").out  # the good one is fine
+
+
+def test_a_named_config_or_other_file_that_is_no_regular_file_is_a_usage_error(
+    run: Run, repo: Path
+) -> None:
+    """Only an import goes to the loader to be MA001; a config file that cannot be read
+    must not pass as "used by no import", nor a FIFO of another suffix as an import."""
+    write(repo, "models/demo-model/1.0.0.yaml", GOOD_IMPORT)
+    folder = repo / "models/demo-model"
+    (folder / "config.json").symlink_to("missing.json")
+    (folder / "l1.json").symlink_to("l2.json")
+    (folder / "l2.json").symlink_to("l1.json")
+    os.mkfifo(folder / "pipe.json")
+    os.mkfifo(folder / "notes.txt")
+    for name in ("config.json", "l1.json", "pipe.json", "notes.txt"):
+        result = run("validate", f"models/demo-model/{name}")
+        assert result.code == 2, name
+        assert (
+            result.err == f"error: models/demo-model/{name}: not a regular file (a dangling"
+            " symlink, a symlink loop, a FIFO or a device)\n"
+        )
 
 
 def test_a_newline_in_a_file_name_cannot_forge_output_lines(

@@ -66,8 +66,11 @@ def collect_files(
             if walked is not None:
                 walked[absolute(path)] = found
             files.extend(found)
-        elif path.is_file() or os.path.lexists(path):  # a FIFO, a symlink loop: the loader says
-            files.append(path)
+        elif path.is_file() or (path.suffix in SUFFIXES and os.path.lexists(path)):
+            files.append(path)  # an import that is a FIFO or a symlink loop: MA001 says so
+        elif os.path.lexists(path):
+            kinds = "a dangling symlink, a symlink loop, a FIFO or a device"
+            raise UserError(f"{path}: not a regular file ({kinds})")
         else:
             raise UserError(f"{path}: no such file or folder")
     return list(dict.fromkeys(files))

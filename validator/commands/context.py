@@ -25,10 +25,10 @@ def find_root(start: Path) -> Path:
 
     The enclosing git work tree; without one, the nearest folder that holds a configuration
     file or a `models` folder, so that files beside `start` are inside it; else `start`'s
-    own folder.
+    own folder. A file is looked for where it is listed, not where a symlink leads: a
+    named symlink to outside the repository is then found to lead outside it (MA013).
     """
-    start = resolved(start)
-    folder = start if start.is_dir() else start.parent
+    folder = resolved(start) if start.is_dir() else resolved(start.parent)
     ancestors = (folder, *folder.parents)
     for candidate in ancestors:
         if (candidate / ".git").exists():
