@@ -18,7 +18,7 @@ from tests.fuzzing import FUZZ, TREES, YAML_PIECES, mutate_text
 from validator.diagnostics import DataPath
 from validator.load.document import Document
 from validator.load.yaml_file import load_yaml
-from validator.load.yaml_tree import TreePositions
+from validator.load.yaml_tree import WALKS, TreePositions
 
 MIB = 1 << 20
 FILES = sorted(
@@ -101,8 +101,10 @@ def test_mutated_files_read_alike(raw: bytes) -> None:
     assert_same(raw)
 
 
-def test_a_lazy_position_is_read_from_the_tree() -> None:
+def test_a_lazy_position_is_read_from_the_tree_then_from_the_index() -> None:
     document, _ = load_yaml(b"a:\n  b: [x, 2]\n", "f.yaml", MIB, lazy=True)
     assert document is not None and isinstance(document.positions, TreePositions)
-    assert document.positions[("a", "b", 1)] == (2, 10, None, None)
-    assert document.raw[("a", "b", 1)] == "2"
+    for _ in range(WALKS + 2):  # walked, then read from the index it builds
+        assert document.positions[("a", "b", 1)] == (2, 10, None, None)
+        assert document.raw[("a", "b", 1)] == "2"
+    assert document.positions._index is not None

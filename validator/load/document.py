@@ -53,9 +53,10 @@ class Document(NamedTuple):
     def locate(self, path: DataPath, at: str = "value") -> tuple[int, int]:
         """The position for a data path; the nearest recorded ancestor when absent."""
         full = self.prefix + path
-        while full not in self.positions and full:
-            full = full[:-1]
         pos = self.positions.get(full)
+        while pos is None and full:  # one lookup a level: a lazy one walks the tree each time
+            full = full[:-1]
+            pos = self.positions.get(full)
         if pos is None:
             return (1, 1)
         if at == "key" and pos.key_line is not None and pos.key_column is not None:

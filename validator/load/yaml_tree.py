@@ -123,24 +123,45 @@ V = TypeVar("V")
 
 
 class _TreeView(Mapping[DataPath, V]):
-    """A mapping by data path, answered from a node tree; listing it builds the index."""
+    """A mapping by data path, answered from a node tree.
 
-    __slots__ = ("root",)
+    A lookup walks down from the top, scanning each mapping's keys; a document asked often
+    (many findings) builds the builder's index once and reads it from then on, so that
+    its findings cost no more than they did with the index made upfront.
+    """
+
+    __slots__ = ("_asked", "_index", "root")
 
     def __init__(self, root: Node) -> None:
         self.root = root
+        self._asked = 0
+        self._index: Mapping[DataPath, V] | None = None
 
-    def _index(self) -> Mapping[DataPath, V]:
+    def _walked(self, path: DataPath) -> V:
         raise NotImplementedError
+
+    def _indexed(self) -> Mapping[DataPath, V]:
+        raise NotImplementedError
+
+    def _all(self) -> Mapping[DataPath, V]:
+        if self._index is None:
+            self._index = self._indexed()
+        return self._index
 
     def __getitem__(self, path: DataPath) -> V:
-        raise NotImplementedError
+        if self._index is None and self._asked < WALKS:
+            self._asked += 1
+            return self._walked(path)
+        return self._all()[path]
 
     def __iter__(self) -> Iterator[DataPath]:
-        return iter(self._index())
+        return iter(self._all())
 
     def __len__(self) -> int:
-        return len(self._index())
+        return len(self._all())
+
+
+WALKS = 16  # lookups answered by walking the tree before the index is built
 
 
 class TreePositions(_TreeView[Position]):
@@ -148,7 +169,7 @@ class TreePositions(_TreeView[Position]):
 
     __slots__ = ()
 
-    def __getitem__(self, path: DataPath) -> Position:
+    def _walked(self, path: DataPath) -> Position:
         node, key_node = _walk(self.root, path)
         mark = node.start_mark
         if key_node is None:
@@ -156,7 +177,7 @@ class TreePositions(_TreeView[Position]):
         key = key_node.start_mark
         return Position(mark.line + 1, mark.column + 1, key.line + 1, key.column + 1)
 
-    def _index(self) -> Mapping[DataPath, Position]:
+    def _indexed(self) -> Mapping[DataPath, Position]:
         return _built(self.root).positions
 
 
@@ -165,13 +186,13 @@ class TreeRaw(_TreeView[str]):
 
     __slots__ = ()
 
-    def __getitem__(self, path: DataPath) -> str:
+    def _walked(self, path: DataPath) -> str:
         node, _ = _walk(self.root, path)
         if type(node) is not ScalarNode or node.tag not in PLAIN_TAGS:
             raise KeyError(path)
         return str(node.value)
 
-    def _index(self) -> Mapping[DataPath, str]:
+    def _indexed(self) -> Mapping[DataPath, str]:
         return _built(self.root).raw
 
 
