@@ -14,18 +14,18 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT
-from tests.fuzzing import FUZZ, TREES, YAML_PIECES, mutate_text
+from tests.fuzzing import FUZZ, SEED_IMPORTS, TREES, YAML_PIECES, mutate_text
 from validator.diagnostics import DataPath
 from validator.load.document import Document
 from validator.load.yaml_file import load_yaml
 from validator.load.yaml_tree import WALKS, TreePositions
 
 MIB = 1 << 20
-FILES = sorted(
-    p
-    for p in ROOT.glob("**/*.y*ml")
-    if not any(part in {".venv", "node_modules", ".git"} for part in p.parts)
-)
+FILES = [  # the example models and fixtures, and the project's own YAML files
+    *SEED_IMPORTS,
+    *sorted(ROOT.glob("*.y*ml")),
+    *sorted(ROOT.glob(".github/**/*.y*ml")),
+]
 
 
 def _probes(recorded: list[DataPath]) -> list[DataPath]:

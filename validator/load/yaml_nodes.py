@@ -28,20 +28,19 @@ SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 STR = "tag:yaml.org,2002:str"
 TEXT_TAGS = {STR, "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
-PLAIN_TAGS = {
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:bool",
-}
+INT = "tag:yaml.org,2002:int"
+BOOL = "tag:yaml.org,2002:bool"
+_FLOAT = "tag:yaml.org,2002:float"
+_NULL = "tag:yaml.org,2002:null"
+PLAIN_TAGS = {INT, _FLOAT, _NULL, BOOL}
 _KEY_TAGS = TEXT_TAGS | PLAIN_TAGS
 YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _constructor = yaml.SafeLoader("")
 CONSTRUCT = {  # the constructor's own methods, called directly: construct_object is slower
-    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
-    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
-    "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
-    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
+    INT: _constructor.construct_yaml_int,
+    _FLOAT: _constructor.construct_yaml_float,
+    _NULL: _constructor.construct_yaml_null,
+    BOOL: _constructor.construct_yaml_bool,
 }
 
 
@@ -196,7 +195,7 @@ class Builder:
                 *start_of(node), "MA006", f"tag `{_short(tag)}` is not allowed", "remove the tag"
             )
         self.raw[path] = node.value
-        if tag.endswith(":bool") and node.value.lower() in YAML11_BOOLS:
+        if tag == BOOL and node.value.lower() in YAML11_BOOLS:
             self.report(
                 node,
                 "MA011",
@@ -204,7 +203,7 @@ class Builder:
                 'write true or false, or quote it: "' + node.value + '"',
             )
             return node.value
-        if tag.endswith(":int") and len(node.value) > MAX_INT_DIGITS:
+        if tag == INT and len(node.value) > MAX_INT_DIGITS:
             message = f"number with {len(node.value)} digits is too long"
             raise Abort(*start_of(node), "MA012", message)
         try:

@@ -21,7 +21,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from validator.diagnostics import DataPath
 from validator.load.document import Position
 from validator.load.yaml_nodes import (
+    BOOL,
     CONSTRUCT,
+    INT,
     MAP,
     MAX_DEPTH,
     MAX_INT_DIGITS,
@@ -32,9 +34,6 @@ from validator.load.yaml_nodes import (
     YAML11_BOOLS,
     Builder,
 )
-
-_INT = "tag:yaml.org,2002:int"
-_BOOL = "tag:yaml.org,2002:bool"
 
 
 class Unusual(Exception):
@@ -76,14 +75,14 @@ def plain_data(node: Node, depth: int = 0) -> Any:
 
 def _scalar(node: ScalarNode) -> Any:
     tag, value = node.tag, node.value
-    if tag == _INT and _decimal(value):
+    if tag == INT and _decimal(value):
         return int(value)
     if tag in TEXT_TAGS:
         return value
     make = CONSTRUCT.get(tag)
     if make is None or len(value) > MAX_INT_DIGITS:
         raise Unusual
-    if tag == _BOOL and value.lower() in YAML11_BOOLS:
+    if tag == BOOL and value.lower() in YAML11_BOOLS:
         raise Unusual
     try:
         return make(node)
