@@ -22,7 +22,8 @@ from yaml.nodes import MappingNode, SequenceNode
 from validator.diagnostics import DataPath, Located
 from validator.load.document import Document, Position, inline_ignores, line_column
 from validator.load.encoding import MAX_VALUES, decode, too_many_values
-from validator.load.yaml_nodes import Abort, Builder, Loader, start_of
+from validator.load.yaml_compose import Loader, compose
+from validator.load.yaml_nodes import Abort, Builder, start_of
 from validator.load.yaml_tree import TreePositions, TreeRaw, Unusual, plain_data
 
 
@@ -86,7 +87,7 @@ def load_yaml(
     if crowded is not None:
         return None, [crowded]
     try:
-        node = yaml.compose(raw, Loader=Loader)
+        node = compose(raw)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -1,7 +1,6 @@
 """The node tree libyaml composes, turned into plain data and a position per path.
 
-Hot: it runs for every node of every file. PyYAML's Python resolver, which libyaml calls
-for every scalar, sits behind a memo; plain strings are built inline. Whatever a model
+Hot: it runs for every node of every file; plain strings are built inline. Whatever a model
 import never needs (aliases, merge keys, foreign tags, duplicate keys, deep nesting,
 an explicit tag on a value of another type) stops the build with a located finding.
 """
@@ -11,12 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
-try:
-    from yaml import CSafeLoader as _Base
-except ImportError:  # a PyYAML built without libyaml: the same results, slower
-    from yaml import SafeLoader as _Base  # type: ignore[assignment]
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from validator.diagnostics import DataPath, Located
 from validator.load.document import Position
@@ -35,47 +29,13 @@ _NULL = "tag:yaml.org,2002:null"
 PLAIN_TAGS = {INT, _FLOAT, _NULL, BOOL}
 _KEY_TAGS = TEXT_TAGS | PLAIN_TAGS
 YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
-_constructor = yaml.SafeLoader("")
+constructor = yaml.SafeLoader("")  # its resolver and constructor serve without a stream
 CONSTRUCT = {  # the constructor's own methods, called directly: construct_object is slower
-    INT: _constructor.construct_yaml_int,
-    _FLOAT: _constructor.construct_yaml_float,
-    _NULL: _constructor.construct_yaml_null,
-    BOOL: _constructor.construct_yaml_bool,
+    INT: constructor.construct_yaml_int,
+    _FLOAT: constructor.construct_yaml_float,
+    _NULL: constructor.construct_yaml_null,
+    BOOL: constructor.construct_yaml_bool,
 }
-
-
-class Loader(_Base):
-    """libyaml with a memo in front of PyYAML's Python resolver, which it calls per scalar.
-
-    The tag of a plain scalar depends on its text only, and a repository repeats the same
-    keys and values in every file. Without path resolvers (the safe loader has none), any
-    other node's tag is its kind's default, and the per-node path hooks do nothing: they
-    are then answered by builtins, which libyaml calls without a Python frame.
-    """
-
-    def __init__(self, stream: Any) -> None:
-        super().__init__(stream)
-        if _NO_PATHS:
-            self.descend_resolver = _NOTHING.get  # type: ignore[method-assign,assignment]
-            self.ascend_resolver = _NOTHING.clear  # type: ignore[method-assign]
-
-    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode and implicit[0]:
-            tag = _RESOLVED.get(value)
-            if tag is None:
-                tag = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
-                if len(value) <= _MEMO_TEXT and len(_RESOLVED) < _MEMO_SIZE:
-                    _RESOLVED[value] = tag
-            return tag
-        if _NO_PATHS:
-            return STR if kind is ScalarNode else SEQ if kind is SequenceNode else MAP
-        return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
-
-
-_NO_PATHS = not _Base.yaml_path_resolvers
-_NOTHING: dict[Any, Any] = {}  # never holds anything: get(a, b) is b, clear() is None
-_RESOLVED: dict[str, str] = {}
-_MEMO_TEXT, _MEMO_SIZE = 64, 1 << 12  # the keys and common values; small: memory stays flat
 
 
 # Position(...) without the named tuple's Python-level constructor: one frame less per node
