@@ -49,7 +49,11 @@ def _documents(files: list[Path]) -> list[tuple[str, Any, Any]]:
 
 def _same(pair: tuple[SchemaCheck, SchemaCheck], instance: Any) -> None:
     gated, reference = pair
-    assert list(gated.findings(instance)) == list(reference.findings(instance))
+    expected = list(reference.findings(instance))
+    assert list(gated.findings(instance)) == expected
+    gated._memo.clear()  # remembered: first computed (the key is the gate's text), then read
+    assert gated.findings_memo(instance) == expected
+    assert gated.findings_memo(instance) == expected
     if gated.passes_gate(instance):
         assert list(reference.validator.iter_errors(instance)) == []
 
@@ -136,6 +140,32 @@ def test_text_no_pattern_reads_is_left_to_the_gate(key: str, value: Any) -> None
     _same(IMPORT, data)
     if key == "config":
         assert IMPORT[0].passes_gate(data)  # an inline config is most of an import
+
+
+CONFIG_VALID = {
+    "model_type": "Image",
+    "model_algorithm": "object_detection",
+    "apis": [{"url": "/predict", "method": "post"}],
+}
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["/a\tb", "/a\x1cb", "/a\u2028b", "/a\\b", "/a\n", "both ' and \"", "/plain"],
+)
+def test_a_remembered_config_gives_jsonschema_s_findings(value: str) -> None:
+    """The memo's key is the text the gate reads: a config the engines may read apart is
+    never vouched for through it, on the first look or a later one."""
+    for config in (
+        {**CONFIG_VALID, "apis": [{"url": value, "method": "post"}]},
+        {**CONFIG_VALID, "runtime": value},
+        {**CONFIG_VALID, value: 1},
+    ):
+        _same(CONFIG, config)
+        gated = CONFIG[0]
+        assert gated.passes_gate(config, repr(config)) is gated.passes_gate(config)
+        valid = not list(CONFIG[1].findings(config))
+        assert gated.passes_gate(config) is (plain(config) and valid)
 
 
 def test_only_plain_structure_at_the_top_lets_a_value_skip_the_text_check() -> None:

@@ -111,8 +111,11 @@ class SchemaCheck:
             self._validator = Draft202012Validator(self.schema)
         return self._validator
 
-    def passes_gate(self, instance: Any) -> bool:
-        """True when the compiled validator vouches that `instance` has no errors."""
+    def passes_gate(self, instance: Any, shown: str | None = None) -> bool:
+        """True when the compiled validator vouches that `instance` has no errors.
+
+        `shown` is `repr(instance)` when the caller has it (`findings_memo`'s key).
+        """
         if self.gate is None:
             return False
         read = instance
@@ -120,22 +123,35 @@ class SchemaCheck:
             read = [
                 item if item[0] not in self.unpatterned else item[0] for item in instance.items()
             ]
-        if not plain(read):
+        clean = "\\" not in shown if shown is not None and read is instance else plain(read)
+        if not clean:
             return False
         try:
             return self.gate(instance)
         except Exception:  # a value it cannot take (a huge integer): ask jsonschema
             return False
 
-    def findings(self, instance: Any) -> Iterator[Finding]:
-        if self.passes_gate(instance):
+    def findings(self, instance: Any, shown: str | None = None) -> Iterator[Finding]:
+        if self.passes_gate(instance, shown):
             return
         for error in self.validator.iter_errors(instance):
             yield from self._explain(error)
 
     def findings_memo(self, instance: Any) -> list[Finding]:
-        """`findings`, remembered per content: versions of a model repeat the same config."""
-        return remembered(self._memo, instance, self.findings)
+        """`findings`, remembered per content: versions of a model repeat the same config.
+
+        The content's key is its `repr`, which is also the text the gate reads (`plain`):
+        a content seen once costs what `findings` does.
+        """
+        key = memo_key(instance)
+        if key is None:
+            return list(self.findings(instance))
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[key] = list(self.findings(instance, key))
+        return found
 
     @staticmethod
     def _owned_by_rule(error: ValidationError) -> bool:
@@ -225,7 +241,10 @@ def memo_key(value: Any) -> str | None:
     """
     if not _json_like(value):
         return None
-    return repr(value)
+    try:
+        return repr(value)
+    except (ValueError, RecursionError):  # an integer past the digit limit, deep nesting
+        return None
 
 
 def _json_like(value: Any) -> bool:
