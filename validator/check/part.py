@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from validator.check.records import Kept, keep
 from validator.check.registry import checks
-from validator.check.rule_run import run_rule, run_rules
+from validator.check.rule_run import ConfigRules, run_rule, run_rules
 from validator.check.shared import SharedConfigs
 from validator.check.subject import ConfigUse, Repository, Spec, absolute, slim
 from validator.diagnostics import Located
@@ -77,8 +77,9 @@ def check_part(
             return None
         return slim(Spec(loaded.document, file, settings, loaded.config, loaded.config_file))
 
-    shared = SharedConfigs(cache, settings, again)
-    imports, uses = checks("import"), checks("config")
+    config_rules = ConfigRules()
+    shared = SharedConfigs(cache, settings, again, config_rules)
+    imports = checks("import")
     per_import = [r for r in checks("repository") if r.id in PER_IMPORT] if base else []
     for index, (file, named) in enumerate(load):
         shared.enter(os.path.dirname(file))
@@ -103,8 +104,7 @@ def check_part(
         if spec.config_file is not None:
             shared.add(thin)
         elif spec.config is not None:
-            use = ConfigUse(spec.config, (spec,), settings)
-            run_rules(uses, use, use.document, located)
+            config_rules.run(ConfigUse(spec.config, (spec,), settings), located)
     located.extend(shared.located())
     return Part(located, {}, set(), {}, False, kept, declared)
 
@@ -137,10 +137,10 @@ def _check_whole(
         from validator.images.online import online_located
 
         located.extend(online_located(chosen, settings))
+    config_rules = ConfigRules()
     for use in _config_uses(chosen, settings):
         documents.setdefault(use.document.path, use.document)
-        for rule in checks("config"):
-            located.extend(run_rule(rule, use, use.document))
+        config_rules.run(use, located)
     used = {s.config_file for s in chosen if s.config_file is not None}
     located.extend(p for path in used for p in cache[path][1])
     return Part(located, specs, targets, documents, True, [], [])

@@ -25,6 +25,7 @@ class Rule(NamedTuple):
     doc: str  # the explanation as written (a docstring, indented)
     scope: str  # "file" (loader), "import", "config", "repository"
     check: Check | None = None
+    content: bool = False  # its findings depend on its subject's `data` alone (see rule())
 
     @property
     def explanation(self) -> str:
@@ -46,12 +47,22 @@ def _add(new: Rule) -> None:
 
 
 def rule(
-    rule_id: str, summary: str, severity: Severity = Severity.ERROR, scope: str = "import"
+    rule_id: str,
+    summary: str,
+    severity: Severity = Severity.ERROR,
+    scope: str = "import",
+    *,
+    content: bool = False,
 ) -> Callable[[F], F]:
-    """Register a check; its docstring is the explanation `modelarts-gitops rules` prints."""
+    """Register a check; its docstring is the explanation `modelarts-gitops rules` prints.
+
+    `content`: the check reads its subject's `data` and nothing else (not the users of a
+    config, not the settings, not the document's positions), and names no document of
+    its own: equal data gives equal findings, so a run finds them once per content.
+    """
 
     def register(func: F) -> F:
-        _add(Rule(rule_id, summary, severity, func.__doc__ or summary, scope, func))
+        _add(Rule(rule_id, summary, severity, func.__doc__ or summary, scope, func, content))
         return func
 
     return register

@@ -100,7 +100,6 @@ class SchemaCheck:
         self.gate = compiled_gate(schema)
         self.unpatterned = unpatterned(schema)
         self._validator: Validator | None = None
-        self._memo: dict[str, list[Finding]] = {}
 
     @property
     def validator(self) -> Validator:
@@ -114,7 +113,8 @@ class SchemaCheck:
     def passes_gate(self, instance: Any, shown: str | None = None) -> bool:
         """True when the compiled validator vouches that `instance` has no errors.
 
-        `shown` is `repr(instance)` when the caller has it (`findings_memo`'s key).
+        `shown` is `repr(instance)` when the caller has it (a memo's key): the text
+        check then reads it rather than making it again.
         """
         if self.gate is None:
             return False
@@ -136,22 +136,6 @@ class SchemaCheck:
             return
         for error in self.validator.iter_errors(instance):
             yield from self._explain(error)
-
-    def findings_memo(self, instance: Any) -> list[Finding]:
-        """`findings`, remembered per content: versions of a model repeat the same config.
-
-        The content's key is its `repr`, which is also the text the gate reads (`plain`):
-        a content seen once costs what `findings` does.
-        """
-        key = memo_key(instance)
-        if key is None:
-            return list(self.findings(instance))
-        found = self._memo.get(key)
-        if found is None:
-            if len(self._memo) >= MEMO_SIZE:
-                self._memo.clear()
-            found = self._memo[key] = list(self.findings(instance, key))
-        return found
 
     @staticmethod
     def _owned_by_rule(error: ValidationError) -> bool:

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from validator.check.registry import checks
-from validator.check.rule_run import run_rule
+from validator.check.rule_run import ConfigRules
 from validator.check.subject import ConfigUse, Spec
 from validator.diagnostics import Located
 from validator.load.imports import ConfigCache
@@ -29,9 +28,14 @@ class SharedConfigs:
     """
 
     def __init__(
-        self, cache: ConfigCache, settings: Settings, again: Callable[[Path], Spec | None]
+        self,
+        cache: ConfigCache,
+        settings: Settings,
+        again: Callable[[Path], Spec | None],
+        rules: ConfigRules,
     ) -> None:
         self.cache = cache
+        self.rules = rules
         self.settings = settings
         self.again = again
         self.users: dict[Path, list[Spec]] = {}  # config file -> its new checked users, slim
@@ -52,16 +56,13 @@ class SharedConfigs:
 
     def check(self) -> None:
         """Check the config files with new users; their documents leave the cache."""
-        uses = checks("config")
         for path, new in self.users.items():
             again = (self.again(file) for file in self.checked.get(path, ()))
             users = [user for user in again if user is not None] + new
             config, problems, _ = self.cache.pop(path)
             found = list(problems)
             if config is not None:
-                use = ConfigUse(config, tuple(users), self.settings)
-                for rule in uses:
-                    found.extend(run_rule(rule, use, use.document))
+                self.rules.run(ConfigUse(config, tuple(users), self.settings), found)
             self.found[path] = found
             self.checked[path] = [user.file for user in users]
         self.users.clear()

@@ -47,6 +47,7 @@ class ConfigUse(NamedTuple):
     document: Document
     users: tuple[Spec, ...]
     settings: Settings
+    shown: str | None = None  # `repr(data)`, when the run has made it (its memo's key)
 
     @property
     def data(self) -> dict[str, Any]:

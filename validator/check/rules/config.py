@@ -82,7 +82,7 @@ def _schema_check() -> SchemaCheck:
     return SchemaCheck(load_schema("config"), SCHEMA_RULES)
 
 
-@rule("MA406", "config.json keys are known", Severity.WARNING, scope="config")
+@rule("MA406", "config.json keys are known", Severity.WARNING, scope="config", content=True)
 def config_schema(use: ConfigUse) -> Iterator[Finding]:
     """
     Every key in the config must be one the ModelArts specification defines
@@ -90,7 +90,7 @@ def config_schema(use: ConfigUse) -> Iterator[Finding]:
     misspelt key (`procotol`, `Content-Type`) silently loses its value. The
     message suggests the closest known key.
     """
-    yield from _schema_check().findings_memo(use.data)
+    yield from _schema_check().findings(use.data, use.shown)
 
 
 declare(
@@ -117,7 +117,7 @@ declare(
 )
 
 
-@rule("MA409", "model_type is Image", scope="config")
+@rule("MA409", "model_type is Image", scope="config", content=True)
 def model_type(use: ConfigUse) -> Iterator[Finding]:
     """
     A model imported from a container image has `model_type: Image`, spelt
@@ -144,7 +144,12 @@ def model_type(use: ConfigUse) -> Iterator[Finding]:
         yield Finding(path, message, "write `Image`")
 
 
-@rule("MA410", "model_algorithm is set: a letter first, at most 36 characters", scope="config")
+@rule(
+    "MA410",
+    "model_algorithm is set: a letter first, at most 36 characters",
+    scope="config",
+    content=True,
+)
 def model_algorithm(use: ConfigUse) -> Iterator[Finding]:
     """
     `model_algorithm` is required: it starts with a letter, has at most 36
@@ -174,7 +179,7 @@ def model_algorithm(use: ConfigUse) -> Iterator[Finding]:
         yield Finding(path, message)
 
 
-@rule("MA426", "metrics are numbers in [0, 1]", scope="config")
+@rule("MA426", "metrics are numbers in [0, 1]", scope="config", content=True)
 def metrics_range(use: ConfigUse) -> Iterator[Finding]:
     """
     `metrics` (`f1`, `recall`, `precision`, `accuracy`) are shown on the model

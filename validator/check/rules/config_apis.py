@@ -41,7 +41,7 @@ def path_problem(url: Any, name: str) -> tuple[str, str | None] | None:
     return f"{name} `{url}` must start with /", f"write `/{url.strip().lstrip('/')}`"
 
 
-@rule("MA415", "api urls are paths starting with /", scope="config")
+@rule("MA415", "api urls are paths starting with /", scope="config", content=True)
 def api_url(use: ConfigUse) -> Iterator[Finding]:
     """
     `apis[].url` is the path the image serves the api on (port 8080), such as
@@ -55,7 +55,7 @@ def api_url(use: ConfigUse) -> Iterator[Finding]:
                 yield Finding(("apis", index, "url"), *problem)
 
 
-@rule("MA416", "no two apis share a url and method", scope="config")
+@rule("MA416", "no two apis share a url and method", scope="config", content=True)
 def api_unique(use: ConfigUse) -> Iterator[Finding]:
     """
     Each api is one url and method (post when not given, in any case); a
@@ -75,7 +75,7 @@ def api_unique(use: ConfigUse) -> Iterator[Finding]:
         first.setdefault(key, index)
 
 
-@rule("MA417", "api method is post or get", scope="config")
+@rule("MA417", "api method is post or get", scope="config", content=True)
 def api_method(use: ConfigUse) -> Iterator[Finding]:
     """
     ModelArts calls an api with `post` (the default) or `get`, written in any
@@ -102,7 +102,7 @@ def _bodies(data: dict[str, Any]) -> Iterator[tuple[DataPath, Any]]:
                 yield ("apis", index, side, "data"), body["data"]
 
 
-@rule("MA418", "request and response data are valid JSON Schemas", scope="config")
+@rule("MA418", "request and response data are valid JSON Schemas", scope="config", content=True)
 def data_schema_valid(use: ConfigUse) -> Iterator[Finding]:
     """
     `request.data` and `response.data` describe the bodies as JSON Schemas.
@@ -126,7 +126,13 @@ def data_schema_valid(use: ConfigUse) -> Iterator[Finding]:
         )
 
 
-@rule("MA419", "data schemas use only JSON Schema keywords", Severity.WARNING, scope="config")
+@rule(
+    "MA419",
+    "data schemas use only JSON Schema keywords",
+    Severity.WARNING,
+    scope="config",
+    content=True,
+)
 def data_schema_keywords(use: ConfigUse) -> Iterator[Finding]:
     """
     A key that is no keyword of the schema's draft is ignored by validators,
@@ -148,7 +154,13 @@ def data_schema_keywords(use: ConfigUse) -> Iterator[Finding]:
             yield Finding((*path, *problem.path), message, problem.suggestion, at="key")
 
 
-@rule("MA420", "a multipart/form-data request declares a file", Severity.WARNING, scope="config")
+@rule(
+    "MA420",
+    "a multipart/form-data request declares a file",
+    Severity.WARNING,
+    scope="config",
+    content=True,
+)
 def multipart_file(use: ConfigUse) -> Iterator[Finding]:
     """
     `multipart/form-data` is for uploading files; its request schema marks

@@ -39,7 +39,7 @@ def _is_exec(health: dict[str, Any]) -> bool:
     return isinstance(method, str) and method.upper() == "EXEC"
 
 
-@rule("MA422", "the health check has a url starting with /", scope="config")
+@rule("MA422", "the health check has a url starting with /", scope="config", content=True)
 def health_url(use: ConfigUse) -> Iterator[Finding]:
     """
     An HTTP health check (the default `check_method`) calls `health.url`, the
@@ -75,7 +75,12 @@ def _whole(value: Any) -> int | None:
     return None
 
 
-@rule("MA423", "health delays, timeouts and thresholds are whole numbers", scope="config")
+@rule(
+    "MA423",
+    "health delays, timeouts and thresholds are whole numbers",
+    scope="config",
+    content=True,
+)
 def health_numbers(use: ConfigUse) -> Iterator[Finding]:
     """
     `initial_delay_seconds` and `timeout_seconds` are 0 or more,
@@ -97,7 +102,9 @@ def health_numbers(use: ConfigUse) -> Iterator[Finding]:
             yield Finding(path, message)
 
 
-@rule("MA424", "health check_method is HTTP or EXEC; EXEC has a command", scope="config")
+@rule(
+    "MA424", "health check_method is HTTP or EXEC; EXEC has a command", scope="config", content=True
+)
 def health_method(use: ConfigUse) -> Iterator[Finding]:
     """
     `check_method` is `HTTP` (call `url`) or `EXEC` (run `command` in the

@@ -70,7 +70,9 @@ def swr_location_differs(spec: Spec) -> Iterator[Finding]:
     yield Finding(("swr_location",), message, "remove swr_location", document=spec.config)
 
 
-@rule("MA413", "runtime is ignored for a custom image", Severity.WARNING, scope="config")
+@rule(
+    "MA413", "runtime is ignored for a custom image", Severity.WARNING, scope="config", content=True
+)
 def runtime_ignored(use: ConfigUse) -> Iterator[Finding]:
     """
     `runtime` picks the Python runtime of a preconfigured AI engine. A custom
@@ -81,7 +83,7 @@ def runtime_ignored(use: ConfigUse) -> Iterator[Finding]:
         yield Finding(("runtime",), message, "remove runtime", at="key")
 
 
-@rule("MA414", "no dependencies for a custom image", scope="config")
+@rule("MA414", "no dependencies for a custom image", scope="config", content=True)
 def dependencies_refused(use: ConfigUse) -> Iterator[Finding]:
     """
     `dependencies` lists pip packages that ModelArts installs next to the
