@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 import yaml
 from hypothesis import example, given
-from hypothesis import strategies as st
 
-from tests.fuzzing import FUZZ, SEED_IMPORTS, TREES, YAML_PIECES, mutate_text
-from tests.test_lazy_positions import FILES
+from tests.fuzzing import FUZZ, SEED_IMPORTS, TREES
+from tests.test_lazy_positions import FILES, mutated_files
 from validator.load import yaml_compose
 from validator.load.yaml_compose import compose
 
@@ -99,14 +98,7 @@ def test_any_data_dumped_as_yaml_composes_alike(data: Any) -> None:
         assert_same(yaml.safe_dump({"top": data}, default_flow_style=style).encode())
 
 
-@st.composite
-def _mutated(draw: st.DrawFn) -> bytes:
-    file = draw(st.sampled_from(FILES))
-    text = mutate_text(draw, file.read_text(encoding="utf-8"), YAML_PIECES)
-    return text.encode("utf-8", "surrogatepass")
-
-
 @FUZZ
-@given(_mutated())
+@given(mutated_files())
 def test_mutated_files_compose_alike(raw: bytes) -> None:
     assert_same(raw)

@@ -76,14 +76,15 @@ def test_any_data_dumped_as_yaml_reads_alike(data: Any) -> None:
 
 
 @st.composite
-def _mutated(draw: st.DrawFn) -> bytes:
+def mutated_files(draw: st.DrawFn) -> bytes:
+    """One of `FILES`, mutated with YAML's pieces (a strategy other tests share)."""
     file = draw(st.sampled_from(FILES))
     text = mutate_text(draw, file.read_text(encoding="utf-8"), YAML_PIECES)
     return text.encode("utf-8", "surrogatepass")
 
 
 @FUZZ
-@given(_mutated())
+@given(mutated_files())
 @example(b"a: 1\na: 2\n")
 @example(b"a: yes\n")
 @example(b"a: 017\n")
