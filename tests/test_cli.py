@@ -298,3 +298,42 @@ def test_a_profiler_still_gets_its_exit(repo: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert profile.stat().st_size > 0
+
+
+# A real SIGINT, sent to the process as Python starts to load `module`: Ctrl-C at that moment.
+_CTRL_C_AS_IT_LOADS = """
+import os, signal, sys
+
+class CtrlC:
+    module = sys.argv.pop(1)
+
+    def find_spec(self, name, path=None, target=None):
+        if name == self.module:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+from validator.console import run
+run()
+"""
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "validator.cli",  # the parser, before any command is known
+        "validator.commands.check",  # a command's own modules, for its arguments
+        "validator.check.run",  # what `validate` loads once it has begun
+    ],
+)
+def test_ctrl_c_while_modules_load_is_one_line_and_exit_130(repo: Path, module: str) -> None:
+    write(repo, "models/demo-model/1.0.0.yaml", GOOD_IMPORT)
+    result = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_AS_IT_LOADS, module, "validate", "models"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (130, "", "error: interrupted\n")

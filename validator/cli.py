@@ -143,7 +143,7 @@ def _call(name: str, arguments: dict[str, Any]) -> Outcome:
         return Outcome(name, error.exit_code)
     except KeyboardInterrupt:
         _say("error: interrupted")
-        return Outcome(name, 130)
+        return Outcome(name, Exit.INTERRUPTED)
     except OSError as error:
         if error.filename is not None or error.errno not in _WRITING:  # a file named, a port
             return Outcome(name, _unexpected(error))

@@ -15,10 +15,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from validator.cli import Outcome, output_failed, run_command
 from validator.errors import Exit
+
+if TYPE_CHECKING:
+    from validator.cli import Outcome
 
 # Commands that leave nothing open when they return (no database, no thread, no server).
 READ_ONLY = frozenset({"validate", "rules", "schema"})
@@ -29,9 +31,17 @@ def run() -> NoReturn:
         if getattr(sys, name) is None:  # `>&-`, `2>&-`: written to, it would be nowhere
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     try:
+        from validator.cli import run_command  # here: Ctrl-C while it loads is caught below
+
         outcome = run_command(None)
     except OSError:  # an error line to a standard error that is gone
+        from validator.cli import Outcome
+
         outcome = Outcome(None, Exit.FINDINGS, said=True)
+    except KeyboardInterrupt:  # as the parser or a command's modules load, before it runs
+        with contextlib.suppress(OSError, ValueError):
+            print("error: interrupted", file=sys.stderr, flush=True)
+        raise SystemExit(Exit.INTERRUPTED) from None
     code = _flushed(outcome)
     if outcome.command in READ_ONLY and not _observed():
         os._exit(code)
@@ -40,6 +50,8 @@ def run() -> NoReturn:
 
 def _flushed(outcome: Outcome) -> int:
     """The exit code once stdout and stderr are flushed."""
+    from validator.cli import output_failed
+
     code = outcome.code
     try:
         sys.stdout.flush()

@@ -11,6 +11,7 @@ class Exit(enum.IntEnum):
     OK = 0
     FINDINGS = 1  # findings at error level, or a failed change
     USAGE = 2  # also: `plan --detailed-exitcode` when there are changes
+    INTERRUPTED = 130  # Ctrl-C, as a shell reports a process that SIGINT ended
 
 
 class UserError(Exception):
