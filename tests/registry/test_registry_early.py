@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from registry_helpers import TOKEN, ServerFactory
 from tests.conftest import GOOD_IMPORT, Run, write
 from validator.registry.base import ModelSpec
 from validator.registry.local import LocalRegistry
+from validator.registry.local_db import Database
 from validator.server.serving import RunningServer
 from validator.sync import early
 
@@ -210,3 +212,35 @@ def test_a_damaged_row_of_another_team_is_one_line(
     assert result.code != 0
     assert result.err.startswith("error: cannot read ") and "is damaged" in result.err
     assert len(result.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["plan", "sync"])
+def test_a_refusing_gate_closes_the_embedded_registry_only_after_its_read(
+    run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """Closing the SQLite file under the early read's query crashed the process (exit 139):
+    a refused plan waits for that read, one query, before its caller closes the registry.
+    The read is slowed here so that the gate surely refuses first."""
+    monkeypatch.setenv("MODELARTS_GITOPS_WORKERS", "2")
+    for name in NAMES:
+        write(repo, f"models/{name}/1.0.0.yaml", GOOD_IMPORT.replace("demo-model", name))
+    assert run("sync").code == 0
+    write(repo, "models/alpha-model/1.0.1.yaml", GOOD_IMPORT.replace("name: demo-model\n", ""))
+    reading, read_when_closed = threading.Event(), []
+    original_read, original_close = early.EarlyRead.read, Database.close
+
+    def slow_read(self: early.EarlyRead, files: list[Path]) -> None:
+        reading.set()
+        time.sleep(0.3)
+        original_read(self, files)
+        reading.clear()
+
+    def close(self: Database) -> None:
+        read_when_closed.append(reading.is_set())
+        original_close(self)
+
+    monkeypatch.setattr(early.EarlyRead, "read", slow_read)
+    monkeypatch.setattr(Database, "close", close)
+    result = run(command)
+    assert result.code == 1 and "error-level finding(s)" in result.err, result.err
+    assert read_when_closed == [False]

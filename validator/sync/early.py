@@ -8,12 +8,14 @@ first bytes: a fraction of what the light index of load/index.py costs, and a gu
 all this needs), and fetches the models those names and `owns:` cover. After the gate,
 the read is used when it covered every name the gate found; otherwise the registry is
 read again, as it would have been. The read runs on a thread
-of its own: a gate that refuses does not wait for it (its findings come first, as they
-always did, however slow the registry), and its errors wait for the gate's verdict. A
-serial gate has no workers to overlap with: then the registry is read after it.
+of its own: a gate that refuses does not wait for a remote read (its findings come first,
+as they always did, however slow the registry), and its errors wait for the gate's
+verdict. A serial gate has no workers to overlap with: then the registry is read after it.
 
 The embedded registry needs no names: one query reads every row whatever the filter, so
-it is read whole, and no file is read for names.
+it is read whole, and no file is read for names. A refused plan waits for that query (see
+`settle`), because the caller closes the registry next, and closing an SQLite connection
+under a running query crashes the process.
 """
 
 from __future__ import annotations
@@ -70,6 +72,13 @@ class EarlyRead:
     def wait(self) -> None:
         if self._thread is not None:
             self._thread.join()
+
+    def settle(self) -> None:
+        """Before a refused plan's caller closes the registry: wait for an embedded read
+        (one query, which closing the database under would crash) and leave a remote one
+        running (closing its HTTP session is safe, and the gate's findings come first)."""
+        if not self._registry.remote:
+            self.wait()
 
     def read(self, files: Sequence[Path]) -> None:
         settings = self._settings

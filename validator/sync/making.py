@@ -38,7 +38,11 @@ def _make_plan(settings: Settings, registry: Registry, prune: bool, replace: boo
     from validator.sync.gate import gated_state
 
     early = EarlyRead(settings, registry)  # history and the registry, while the gate checks
-    desired = desired_state(gated_state(settings, early.start), head_commit(settings.root))
+    try:
+        desired = desired_state(gated_state(settings, early.start), head_commit(settings.root))
+    except BaseException:  # refused or interrupted: the caller closes the registry next
+        early.settle()
+        raise
     history = early.history()
     ownership = Ownership(history.names, settings.owns, settings.protect, history.unknown)
     wanted = {key: d.spec for key, d in desired.items()}
